@@ -1,0 +1,134 @@
+"""Optimizers: SGD with momentum and Adam, each the paper's update rule line by line.
+
+An optimizer is built on one network's ``params`` dict and keeps its own state; G and D
+each get their own optimizer, so no momentum ever leaks from one player to the other.
+``step(grads)`` updates the params in place, after all gradients exist (backward passes
+never touch parameters), with ``grads`` keyed like ``params``.
+"""
+import numbers
+
+import numpy
+
+from .backend import xp
+
+
+def _check_positive(name, value):
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a number, got {value!r}")
+    if not value > 0 or not numpy.isfinite(value):
+        raise ValueError(f"{name} must be a positive finite number, got {value!r}")
+    return float(value)
+
+
+def _check_fraction(name, value):
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a number, got {value!r}")
+    if not 0 <= value < 1:
+        raise ValueError(f"{name} must be in [0, 1), got {value!r}")
+    return float(value)
+
+
+class Optimizer:
+    """Shared plumbing: checks that grads match params, and saves and restores the state."""
+
+    def __init__(self, params):
+        if not isinstance(params, dict) or not params:
+            raise TypeError(f"params must be a non-empty dict of arrays (e.g. mlp.params), got {type(params).__name__}")
+        self.params = params
+
+    def _check_grads(self, grads):
+        if not isinstance(grads, dict) or grads.keys() != self.params.keys():
+            got = sorted(grads) if isinstance(grads, dict) else type(grads).__name__
+            raise ValueError(f"grads must have the keys of params {sorted(self.params)}, got {got}")
+        for key, g in grads.items():
+            if getattr(g, "shape", None) != self.params[key].shape:
+                raise ValueError(
+                    f"grads[{key!r}] must have shape {self.params[key].shape}, got {getattr(g, 'shape', type(g))}")
+
+    def state_dict(self):
+        """The optimizer's state as a flat dict of arrays and numbers (for checkpoints)."""
+        raise NotImplementedError
+
+    def load_state_dict(self, state):
+        raise NotImplementedError
+
+
+class SGD(Optimizer):
+    """Stochastic gradient descent with classical momentum (Polyak 1964; Sutskever et al. 2013, eq. 1-2):
+
+        v     <- mu * v - lr * g
+        theta <- theta + v
+
+    mu = 0 is plain SGD: theta <- theta - lr * g.
+    """
+
+    def __init__(self, params, lr=0.01, momentum=0.0):
+        super().__init__(params)
+        self.lr = _check_positive("lr", lr)
+        self.momentum = _check_fraction("momentum", momentum)
+        self.velocity = {k: xp.zeros_like(p) for k, p in params.items()}
+
+    def step(self, grads):
+        self._check_grads(grads)
+        for key, theta in self.params.items():
+            v = self.velocity[key]
+            v *= self.momentum
+            v -= self.lr * grads[key]
+            theta += v
+
+    def state_dict(self):
+        return {f"velocity.{k}": v for k, v in self.velocity.items()}
+
+    def load_state_dict(self, state):
+        for k in self.velocity:
+            self.velocity[k][...] = xp.asarray(state[f"velocity.{k}"])
+
+
+class Adam(Optimizer):
+    """Adam (Kingma and Ba 2015, Algorithm 1), with the defaults of DCGAN's GANs: lr 2e-4, betas (0.5, 0.999).
+
+        t <- t + 1
+        m <- beta1 * m + (1 - beta1) * g            (biased first moment)
+        v <- beta2 * v + (1 - beta2) * g^2          (biased second moment)
+        m_hat = m / (1 - beta1^t)                   (bias correction: m and v start at 0)
+        v_hat = v / (1 - beta2^t)
+        theta <- theta - lr * m_hat / (sqrt(v_hat) + eps)
+    """
+
+    def __init__(self, params, lr=2e-4, betas=(0.5, 0.999), eps=1e-8):
+        super().__init__(params)
+        self.lr = _check_positive("lr", lr)
+        if not isinstance(betas, (tuple, list)) or len(betas) != 2:
+            raise ValueError(f"betas must be a pair (beta1, beta2), got {betas!r}")
+        self.beta1 = _check_fraction("betas[0]", betas[0])
+        self.beta2 = _check_fraction("betas[1]", betas[1])
+        self.eps = _check_positive("eps", eps)
+        self.t = 0
+        self.m = {k: xp.zeros_like(p) for k, p in params.items()}
+        self.v = {k: xp.zeros_like(p) for k, p in params.items()}
+
+    def step(self, grads):
+        self._check_grads(grads)
+        self.t += 1
+        b1, b2, t = self.beta1, self.beta2, self.t
+        for key, theta in self.params.items():
+            g, m, v = grads[key], self.m[key], self.v[key]
+            m *= b1
+            m += (1 - b1) * g
+            v *= b2
+            v += (1 - b2) * (g * g)
+            m_hat = m / (1 - b1**t)
+            v_hat = v / (1 - b2**t)
+            theta -= self.lr * m_hat / (xp.sqrt(v_hat) + self.eps)
+
+    def state_dict(self):
+        state = {"t": self.t}
+        state.update({f"m.{k}": a for k, a in self.m.items()})
+        state.update({f"v.{k}": a for k, a in self.v.items()})
+        return state
+
+    def load_state_dict(self, state):
+        self.t = int(state["t"])
+        for k in self.m:
+            self.m[k][...] = xp.asarray(state[f"m.{k}"])
+            self.v[k][...] = xp.asarray(state[f"v.{k}"])

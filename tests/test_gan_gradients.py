@@ -1,0 +1,67 @@
+"""The composed paths: D's parameters under the discriminator loss on a real and a fake batch,
+and G's parameters *through D* under each generator objective, against finite differences."""
+import numpy as np
+import pytest
+
+from minigan import MLP, discriminator_gradients, generator_gradients
+from minigan.gradcheck import check_params
+
+TOLERANCE = 1e-7  # measured: 1e-10 .. 5e-9 in float64
+
+
+def networks(hidden_g="relu", hidden_d="leaky_relu"):
+    G = MLP((3, 8, 8, 2), hidden_activation=hidden_g, rng=10, dtype=np.float64)
+    D = MLP((2, 8, 8, 1), hidden_activation=hidden_d, rng=11, dtype=np.float64)
+    return G, D
+
+
+@pytest.mark.parametrize("hidden_d", ["relu", "leaky_relu", "tanh"])
+def test_discriminator_gradients_on_real_and_fake_batches(hidden_d):
+    G, D = networks(hidden_d=hidden_d)
+    rng = np.random.default_rng(0)
+    real = rng.standard_normal((5, 2))
+    fake, _ = G.forward(rng.standard_normal((7, 3)))
+    _, grads = discriminator_gradients(D, real, fake)
+    errors = check_params(lambda: discriminator_gradients(D, real, fake)[0], D.params, grads)
+    assert max(errors.values()) < TOLERANCE, errors
+
+
+@pytest.mark.parametrize("objective", ["minimax", "non-saturating"])
+@pytest.mark.parametrize("hidden_g", ["relu", "tanh"])
+def test_generator_gradients_through_the_discriminator(objective, hidden_g):
+    G, D = networks(hidden_g=hidden_g)
+    z = np.random.default_rng(1).standard_normal((6, 3))
+    _, grads = generator_gradients(G, D, z, objective)
+    assert grads.keys() == G.params.keys()
+    errors = check_params(lambda: generator_gradients(G, D, z, objective)[0], G.params, grads)
+    assert max(errors.values()) < TOLERANCE, errors
+
+
+@pytest.mark.parametrize("objective", ["minimax", "non-saturating"])
+def test_a_generator_gradient_leaves_d_unchanged(objective):
+    G, D = networks()
+    before = {k: p.copy() for k, p in D.params.items()}
+    generator_gradients(G, D, np.ones((4, 3)), objective)
+    assert all(np.array_equal(D.params[k], before[k]) for k in D.params)
+
+
+def test_the_two_objectives_push_g_the_same_way():
+    # Both generator losses decrease as D(G(z)) rises, so their gradients point the same way
+    # up to a positive per-sample weight: for one sample they are parallel.
+    G, D = networks()
+    z = np.random.default_rng(2).standard_normal((1, 3))
+    _, g_mm = generator_gradients(G, D, z, "minimax")
+    _, g_ns = generator_gradients(G, D, z, "non-saturating")
+    a = np.concatenate([g.ravel() for g in g_mm.values()])
+    b = np.concatenate([g.ravel() for g in g_ns.values()])
+    assert a @ b / (np.linalg.norm(a) * np.linalg.norm(b)) == pytest.approx(1.0, abs=1e-12)
+
+
+def test_mismatched_widths_are_named():
+    G, D = networks()
+    with pytest.raises(ValueError, match=r"real must have shape \(N, 2\)"):
+        discriminator_gradients(D, np.zeros((4, 3)), np.zeros((4, 2)))
+    with pytest.raises(ValueError, match=r"z must have shape \(N, 3\)"):
+        generator_gradients(G, D, np.zeros((4, 2)))
+    with pytest.raises(ValueError, match="output width 2 must equal D's input width 5"):
+        generator_gradients(G, MLP((5, 3, 1)), np.zeros((4, 3)))

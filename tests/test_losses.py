@@ -1,0 +1,90 @@
+"""Losses on logits: values against the lecture's formulas, gradients against finite differences,
+and finite, exact answers at logits of +-1e4."""
+import numpy as np
+import pytest
+
+from minigan.gradcheck import numerical_gradient, rel_error
+from minigan.losses import discriminator_loss, generator_loss, sigmoid, softplus
+
+TOLERANCE = 1e-7  # measured: about 1e-10 in float64
+
+
+def naive_D(logits):
+    return 1 / (1 + np.exp(-logits))
+
+
+def test_discriminator_loss_is_minus_the_value_function():
+    rng = np.random.default_rng(0)
+    real, fake = rng.standard_normal((5, 1)), rng.standard_normal((7, 1))
+    loss, _, _ = discriminator_loss(real, fake)
+    V = np.mean(np.log(naive_D(real))) + np.mean(np.log(1 - naive_D(fake)))
+    assert loss == pytest.approx(-V, rel=1e-13)
+
+
+def test_generator_losses_have_the_lecture_signs():
+    fake = np.random.default_rng(1).standard_normal((6, 1))
+    minimax, _ = generator_loss(fake, "minimax")
+    non_saturating, _ = generator_loss(fake, "non-saturating")
+    assert minimax == pytest.approx(np.mean(np.log(1 - naive_D(fake))), rel=1e-13)
+    assert non_saturating == pytest.approx(-np.mean(np.log(naive_D(fake))), rel=1e-13)
+
+
+def test_discriminator_loss_gradients_match_finite_differences():
+    rng = np.random.default_rng(2)
+    real, fake = rng.standard_normal((5, 1)) * 3, rng.standard_normal((4, 1)) * 3
+    _, d_real, d_fake = discriminator_loss(real, fake)
+    assert rel_error(d_real, numerical_gradient(lambda: discriminator_loss(real, fake)[0], real)) < TOLERANCE
+    assert rel_error(d_fake, numerical_gradient(lambda: discriminator_loss(real, fake)[0], fake)) < TOLERANCE
+
+
+@pytest.mark.parametrize("objective", ["minimax", "non-saturating"])
+def test_generator_loss_gradient_matches_finite_differences(objective):
+    fake = np.random.default_rng(3).standard_normal((6, 1)) * 3
+    _, d_fake = generator_loss(fake, objective)
+    assert rel_error(d_fake, numerical_gradient(lambda: generator_loss(fake, objective)[0], fake)) < TOLERANCE
+
+
+def test_minimax_saturates_where_non_saturating_does_not():
+    # D confidently rejects G's samples: D(G(z)) = sigma(-10) ~ 4.5e-5.
+    fake = np.full((4, 1), -10.0)
+    _, d_minimax = generator_loss(fake, "minimax")
+    _, d_non_saturating = generator_loss(fake, "non-saturating")
+    assert np.all(np.abs(d_minimax) < 1e-4 / 4)  # -D(G(z)) / N: almost nothing to learn from
+    np.testing.assert_allclose(d_non_saturating, -(1 - sigmoid(fake)) / 4, rtol=1e-15)  # ~ -1/N
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_extreme_logits_give_finite_exact_losses_and_gradients(dtype):
+    logits = np.array([[-1e4], [-100.0], [0.0], [100.0], [1e4]], dtype=dtype)
+    with np.errstate(over="raise", invalid="raise", divide="raise"):
+        loss, d_real, d_fake = discriminator_loss(logits, logits)
+        minimax, d_minimax = generator_loss(logits, "minimax")
+        non_saturating, d_ns = generator_loss(logits, "non-saturating")
+    # softplus(1e4) = 1e4 exactly in float arithmetic; softplus(-1e4) = exp(-1e4) = 0.
+    expected_sp = np.array([0.0, np.log1p(np.exp(-100.0)), np.log(2), 100.0, 1e4])
+    np.testing.assert_allclose(softplus(logits.ravel()), expected_sp, rtol=1e-6, atol=1e-30)  # float32 denormals
+    assert loss == pytest.approx(np.mean(expected_sp[::-1]) + np.mean(expected_sp), rel=1e-6)
+    assert minimax == pytest.approx(-np.mean(expected_sp), rel=1e-6)
+    assert non_saturating == pytest.approx(np.mean(expected_sp[::-1]), rel=1e-6)
+    for g in (d_real, d_fake, d_minimax, d_ns):
+        assert g.dtype == dtype and np.all(np.isfinite(g))
+    np.testing.assert_allclose(d_ns.ravel(), -np.array([1, 1, 0.5, 0, 0]) / 5, atol=1e-7)
+    np.testing.assert_allclose(d_minimax.ravel(), -np.array([0, 0, 0.5, 1, 1]) / 5, atol=1e-7)
+
+
+def test_gradients_keep_the_logits_shape():
+    for shape in [(3, 1), (3,)]:
+        _, d_real, d_fake = discriminator_loss(np.zeros(shape), np.zeros(shape))
+        assert d_real.shape == shape and d_fake.shape == shape
+
+
+def test_unknown_objective_is_named():
+    with pytest.raises(ValueError, match="'wasserstein'"):
+        generator_loss(np.zeros((2, 1)), "wasserstein")
+
+
+def test_logits_of_the_wrong_shape_are_named():
+    with pytest.raises(ValueError, match=r"real_logits.*\(3, 2\)"):
+        discriminator_loss(np.zeros((3, 2)), np.zeros((3, 1)))
+    with pytest.raises(ValueError, match="fake_logits"):
+        generator_loss(np.zeros((0, 1)), "minimax")

@@ -1,0 +1,117 @@
+"""The MLP: gradients against finite differences for every hidden activation, and its contract."""
+import numpy as np
+import pytest
+
+from minigan import MLP
+from minigan.gradcheck import check_params, numerical_gradient, rel_error
+
+TOLERANCE = 1e-7  # measured: 1e-10 .. 5e-9 in float64
+
+
+@pytest.mark.parametrize("hidden", ["relu", "leaky_relu", "tanh", "sigmoid"])
+@pytest.mark.parametrize("output", [None, "tanh", "sigmoid"])
+def test_mlp_gradients_match_finite_differences(hidden, output):
+    rng = np.random.default_rng(0)
+    mlp = MLP((3, 7, 5, 2), hidden_activation=hidden, output_activation=output, rng=1, dtype=np.float64)
+    x = rng.standard_normal((4, 3))
+    dout = rng.standard_normal((4, 2))
+    out, cache = mlp.forward(x)
+    dx, grads = mlp.backward(dout, cache)
+
+    def f():
+        return (mlp.forward(x)[0] * dout).sum()
+
+    assert dx.shape == x.shape and grads.keys() == mlp.params.keys()
+    assert rel_error(dx, numerical_gradient(f, x)) < TOLERANCE
+    errors = check_params(f, mlp.params, grads)
+    assert max(errors.values()) < TOLERANCE, errors
+
+
+def test_params_are_named_and_shaped_as_the_design_says():
+    mlp = MLP((2, 16, 8, 1), rng=0)
+    assert list(mlp.params) == ["W1", "b1", "W2", "b2", "W3", "b3"]
+    assert mlp.params["W1"].shape == (2, 16) and mlp.params["b1"].shape == (16,)
+    assert mlp.params["W3"].shape == (8, 1) and mlp.params["b3"].shape == (1,)
+    assert all(p.dtype == np.float32 for p in mlp.params.values())
+    assert all(p.dtype == np.float64 for p in MLP((2, 3), dtype=np.float64).params.values())
+
+
+def test_forward_is_x_at_w_plus_b_layer_by_layer():
+    mlp = MLP((2, 3, 1), hidden_activation="relu", rng=0, dtype=np.float64)
+    x = np.array([[1.0, -2.0], [0.5, 0.25]])
+    p = mlp.params
+    expected = np.maximum(x @ p["W1"] + p["b1"], 0) @ p["W2"] + p["b2"]
+    np.testing.assert_allclose(mlp.forward(x)[0], expected, rtol=1e-14)
+
+
+def test_he_initialisation_keeps_relu_activations_from_shrinking():
+    # With Var(W) = 2 / fan_in the mean square of a ReLU layer's output equals its input's.
+    mlp = MLP((256, 256, 256, 256, 256), rng=0, dtype=np.float64)
+    x = np.random.default_rng(1).standard_normal((2000, 256))
+    out, _ = mlp.forward(x)
+    ratio = np.mean(out**2) / np.mean(x**2)
+    assert 0.5 < ratio < 2.0, ratio  # a std-1 init would give ~ 256^3, a std-0.01 one ~ 1e-7
+
+
+def test_same_seed_same_weights_and_repr_tells_the_architecture():
+    a, b = MLP((2, 4, 1), rng=3), MLP((2, 4, 1), rng=3)
+    assert all(np.array_equal(a.params[k], b.params[k]) for k in a.params)
+    assert repr(a) == "MLP(2-4-1, hidden='relu', output=None, dtype=float32, parameters=17)"
+
+
+def test_float64_input_to_a_float32_model_gives_float32():
+    out, _ = MLP((2, 4, 1), rng=0).forward(np.ones((3, 2)))
+    assert out.dtype == np.float32
+
+
+def test_backward_without_param_grads_gives_the_same_dx():
+    mlp = MLP((2, 6, 1), "leaky_relu", rng=0, dtype=np.float64)
+    x = np.random.default_rng(0).standard_normal((5, 2))
+    out, cache = mlp.forward(x)
+    dout = np.ones_like(out)
+    dx_full, grads = mlp.backward(dout, cache)
+    dx_only, no_grads = mlp.backward(dout, cache, need_param_grads=False)
+    assert no_grads == {} and np.array_equal(dx_full, dx_only)
+    dx_none, grads_only = mlp.backward(dout, cache, need_dx=False)
+    assert dx_none is None and all(np.array_equal(grads[k], grads_only[k]) for k in grads)
+
+
+@pytest.mark.parametrize("sizes, error, words", [
+    ((2,), ValueError, "at least two"),
+    ([], ValueError, "at least two"),
+    ((2, 0, 1), ValueError, r"\(2, 0, 1\)"),
+    ((2, 3.5, 1), TypeError, "whole numbers"),
+    ("21", TypeError, "sizes"),
+    (5, TypeError, "sizes"),
+])
+def test_bad_sizes_are_named_in_the_error(sizes, error, words):
+    with pytest.raises(error, match=words):
+        MLP(sizes)
+
+
+def test_unknown_activation_and_dtype_are_rejected():
+    with pytest.raises(ValueError, match="'gelu'"):
+        MLP((2, 3, 1), hidden_activation="gelu")
+    with pytest.raises(ValueError, match="'softmax'"):
+        MLP((2, 3, 1), output_activation="softmax")
+    with pytest.raises(TypeError, match="dtype"):
+        MLP((2, 3, 1), dtype=np.int32)
+    with pytest.raises(TypeError, match="rng"):
+        MLP((2, 3, 1), rng="seed")
+
+
+def test_input_of_the_wrong_width_or_rank_is_named():
+    mlp = MLP((2, 3, 1), rng=0)
+    with pytest.raises(ValueError, match=r"shape \(N, 2\).*\(4, 3\)"):
+        mlp.forward(np.zeros((4, 3)))
+    with pytest.raises(ValueError, match=r"\(4,\)"):
+        mlp.forward(np.zeros(4))
+    with pytest.raises(TypeError, match="complex"):
+        mlp.forward(np.zeros((4, 2), dtype=complex))
+
+
+def test_dout_of_the_wrong_shape_is_named_not_broadcast():
+    mlp = MLP((2, 3, 2), rng=0)
+    out, cache = mlp.forward(np.zeros((4, 2)))
+    with pytest.raises(ValueError, match=r"\(4, 2\).*\(4, 1\)"):
+        mlp.backward(np.zeros((4, 1)), cache)  # would broadcast silently without the check
