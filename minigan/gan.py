@@ -16,7 +16,17 @@ through D:   theta_G -> x = G(z) -> l = D(x) -> L_G(l).   So the chain rule runs
 D is used there as a fixed function: its own weight gradients are never formed, and its
 parameters are not touched.
 """
-from .losses import discriminator_loss, generator_loss
+import json
+import numbers
+
+import numpy
+
+from . import backend
+from .backend import to_numpy, xp
+from .data import noise
+from .losses import OBJECTIVES, discriminator_loss, generator_loss, sigmoid
+from .mlp import MLP
+from .optim import Adam
 
 
 def _check_batch(name, x, width):
@@ -31,7 +41,9 @@ def discriminator_gradients(D, real, fake):
 
         dL_D/dtheta_D = D.backward(dL/dl_real) + D.backward(dL/dl_fake)
 
-    Returns ``(loss, grads)`` with ``grads`` keyed like ``D.params``.
+    Returns ``(loss, grads, mean_d_real, mean_d_fake)``: ``grads`` keyed like ``D.params``, and
+    the batch means of D(x) and D(G(z)) (0-d arrays, left on the device), which tell how
+    confidently D separates the two.
     """
     _check_batch("real", real, D.in_features)
     _check_batch("fake", fake, D.in_features)
@@ -43,7 +55,7 @@ def discriminator_gradients(D, real, fake):
     _, grads_fake = D.backward(d_fake_logits, fake_cache, need_dx=False)
     for key in grads:
         grads[key] += grads_fake[key]
-    return loss, grads
+    return loss, grads, sigmoid(real_logits).mean(), sigmoid(fake_logits).mean()
 
 
 def generator_gradients(G, D, z, objective="non-saturating"):
@@ -67,3 +79,210 @@ def generator_gradients(G, D, z, objective="non-saturating"):
     assert d_fake.shape == fake.shape, (d_fake.shape, fake.shape)  # a (N, 1) here would broadcast silently
     _, grads = G.backward(d_fake, g_cache, need_dx=False)
     return loss, grads
+
+
+HISTORY_COLUMNS = ("d_loss", "g_loss", "d_real", "d_fake", "g_grad_norm", "d_grad_norm")
+
+
+class TrainingDiverged(RuntimeError):
+    """A loss or gradient became non-finite; ``step`` is the first iteration where it did."""
+
+    def __init__(self, step, column):
+        super().__init__(f"training diverged: {column} became non-finite at step {step}")
+        self.step = step
+
+
+def _grad_norm(grads):
+    """||g|| over all of a network's parameters, as a 0-d device array (no host copy)."""
+    return xp.sqrt(sum((g * g).sum() for g in grads.values()))
+
+
+def _check_whole(name, value, minimum=1):
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{name} must be a whole number, got {value!r}")
+    if value < minimum:
+        raise ValueError(f"{name} must be at least {minimum}, got {value!r}")
+    return int(value)
+
+
+class GAN:
+    """A generator G and a discriminator D trained by Algorithm 1, each with its own Adam.
+
+    G: an MLP from noise (noise_dim) to data space (dim); D: an MLP from data space to one logit.
+    objective: G's loss, ``"non-saturating"`` (default) or ``"minimax"`` (see ``losses``).
+    d_steps: k, the discriminator steps per generator step.
+    lr_g, lr_d, betas: Adam's settings for each player.
+    lr_decay_steps: if given, both learning rates fall linearly to 1% of their initial values
+        over this many iterations, then stay there. Stochastic gradient steps of constant size
+        keep G's samples jittering around the modes; shrinking steps let them settle (the
+        Robbins-Monro condition behind every SGD convergence proof).
+    seed: seeds the one random stream that draws every minibatch of data and noise.
+    """
+
+    def __init__(self, G, D, objective="non-saturating", d_steps=1, lr_g=2e-4, lr_d=2e-4,
+                 betas=(0.5, 0.999), lr_decay_steps=None, seed=0):
+        if not isinstance(G, MLP) or not isinstance(D, MLP):
+            raise TypeError(f"G and D must be minigan.MLP networks, got {type(G).__name__} and {type(D).__name__}")
+        if G.out_features != D.in_features:
+            raise ValueError(f"G's output width {G.out_features} must equal D's input width {D.in_features}")
+        if D.out_features != 1:
+            raise ValueError(f"D must output one logit per sample, got output width {D.out_features}")
+        if G.dtype != D.dtype:
+            raise TypeError(f"G and D must share a dtype, got {G.dtype} and {D.dtype}")
+        if objective not in OBJECTIVES:
+            raise ValueError(f"objective must be one of {OBJECTIVES}, got {objective!r}")
+        self.G, self.D = G, D
+        self.objective = objective
+        self.d_steps = _check_whole("d_steps", d_steps)
+        self.seed = _check_whole("seed", seed, minimum=0)
+        self.opt_g = Adam(G.params, lr=lr_g, betas=betas)  # each player its own optimizer state
+        self.opt_d = Adam(D.params, lr=lr_d, betas=betas)
+        self.lr_g, self.lr_d, self.betas = self.opt_g.lr, self.opt_d.lr, tuple(betas)
+        self.lr_decay_steps = None if lr_decay_steps is None else _check_whole("lr_decay_steps", lr_decay_steps)
+        self.rng = backend.default_rng(self.seed)
+        self.step = 0  # iterations of Algorithm 1 done so far
+        self.history = {name: numpy.zeros(0) for name in ("step",) + HISTORY_COLUMNS}
+        self._stop_requested = False
+
+    def __repr__(self):
+        return (f"GAN(G={self.G!r}, D={self.D!r}, objective={self.objective!r}, d_steps={self.d_steps}, "
+                f"step={self.step})")
+
+    @property
+    def noise_dim(self):
+        return self.G.in_features
+
+    def request_stop(self):
+        """Ask ``fit`` to stop after the iteration in progress (safe to call from a signal handler)."""
+        self._stop_requested = True
+
+    def train_step(self, dataset, batch_size):
+        """One iteration of Algorithm 1; returns its record (6,) on the device, columns ``HISTORY_COLUMNS``."""
+        dtype = self.G.dtype
+        if self.lr_decay_steps is not None:
+            fraction = max(0.01, 1 - 0.99 * self.step / self.lr_decay_steps)
+            self.opt_g.lr, self.opt_d.lr = self.lr_g * fraction, self.lr_d * fraction
+        for _ in range(self.d_steps):  # train D: ascend V on fresh real and fake minibatches
+            real = dataset.sample(batch_size, self.rng, dtype=dtype)  # (B, dim)
+            z = noise(batch_size, self.noise_dim, self.rng, dtype=dtype)  # (B, noise_dim)
+            fake, _ = self.G.forward(z)  # (B, dim): G is held fixed here
+            d_loss, d_grads, d_real, d_fake = discriminator_gradients(self.D, real, fake)
+            self.opt_d.step(d_grads)
+        # train G: descend its loss through a fixed D, on fresh noise
+        z = noise(batch_size, self.noise_dim, self.rng, dtype=dtype)  # (B, noise_dim)
+        g_loss, g_grads = generator_gradients(self.G, self.D, z, self.objective)
+        self.opt_g.step(g_grads)
+        self.step += 1
+        return xp.stack([d_loss, g_loss, d_real, d_fake, _grad_norm(g_grads), _grad_norm(d_grads)])
+
+    def fit(self, dataset, steps, batch_size=256, log_every=100, callback=None):
+        """Run ``steps`` iterations of Algorithm 1 on ``dataset``; return their history.
+
+        The history is a dict of NumPy arrays, one entry per iteration: ``step`` and
+        ``HISTORY_COLUMNS`` (D loss, G loss, mean D(x), mean D(G(z)), ||dL_G/dtheta_G||,
+        ||dL_D/dtheta_D||). It is also appended to ``self.history``.
+
+        Records stay on the device and are copied to the host every ``log_every``
+        iterations (a GPU sync each time), when ``callback(gan, rows)`` is called with the new
+        rows. A non-finite record raises ``TrainingDiverged`` naming its step. ``request_stop()``
+        ends the run after the current iteration.
+        """
+        steps = _check_whole("steps", steps)
+        batch_size = _check_whole("batch_size", batch_size)
+        log_every = _check_whole("log_every", log_every)
+        if getattr(dataset, "dim", None) != self.G.out_features or not hasattr(dataset, "sample"):
+            raise ValueError(f"dataset must be a toy target of dimension {self.G.out_features} "
+                             f"(G's output width), got {dataset!r}")
+        records = xp.empty((steps, len(HISTORY_COLUMNS)), dtype=numpy.float64)  # (steps, 6), on the device
+        first_step, done, logged = self.step + 1, 0, 0
+        self._stop_requested = False
+        while done < steps and not self._stop_requested:
+            records[done] = self.train_step(dataset, batch_size)
+            done += 1
+            if done % log_every == 0 or done == steps or self._stop_requested:
+                rows = self._log(to_numpy(records[logged:done]), first_step + logged)
+                logged = done
+                if callback is not None:
+                    callback(self, rows)
+        if logged < done:  # stopped between two logging points
+            self._log(to_numpy(records[logged:done]), first_step + logged)
+        return {name: column[len(column) - done:] for name, column in self.history.items()}
+
+    def _log(self, block, first_step):
+        """Append a host block of records to the history; raise if any of it is non-finite."""
+        rows = {"step": numpy.arange(first_step, first_step + len(block), dtype=numpy.float64)}
+        rows.update({name: block[:, j] for j, name in enumerate(HISTORY_COLUMNS)})
+        for name, column in rows.items():
+            self.history[name] = numpy.concatenate([self.history[name], column])
+        bad = ~numpy.isfinite(block)
+        if bad.any():
+            row, col = numpy.argwhere(bad)[0]
+            raise TrainingDiverged(first_step + int(row), HISTORY_COLUMNS[col])
+        return rows
+
+    def sample(self, n, seed=None):
+        """n points drawn from P_G, as a NumPy array (n, dim).
+
+        The noise comes from its own generator seeded with ``seed`` (the GAN's seed by
+        default), so sampling never disturbs the training stream and the same weights give
+        the same samples.
+        """
+        n = _check_whole("n", n)
+        rng = backend.default_rng(self.seed if seed is None else _check_whole("seed", seed, minimum=0))
+        x, _ = self.G.forward(noise(n, self.noise_dim, rng, dtype=self.G.dtype))  # (n, dim)
+        return to_numpy(x)
+
+    # -- checkpoints: everything that decides the next iteration ------------------------------
+
+    def config(self):
+        """The settings that rebuild this GAN (networks included), JSON-serialisable."""
+        return {"G": self.G.config(), "D": self.D.config(), "objective": self.objective,
+                "d_steps": self.d_steps, "lr_g": self.lr_g, "lr_d": self.lr_d, "betas": list(self.betas),
+                "lr_decay_steps": self.lr_decay_steps, "seed": self.seed}
+
+    @classmethod
+    def from_config(cls, config):
+        """A new GAN with the settings of ``config()`` (weights freshly initialised)."""
+        return cls(MLP(**config["G"]), MLP(**config["D"]), objective=config["objective"],
+                   d_steps=config["d_steps"], lr_g=config["lr_g"], lr_d=config["lr_d"],
+                   betas=tuple(config["betas"]), lr_decay_steps=config["lr_decay_steps"], seed=config["seed"])
+
+    def state_dict(self):
+        """Weights, optimizer states, step, random-stream state and history, as host arrays."""
+        state = {"step": self.step, "rng_state": json.dumps(_rng_state(self.rng))}
+        for prefix, source in (("G.", self.G.params), ("D.", self.D.params),
+                               ("opt_g.", self.opt_g.state_dict()), ("opt_d.", self.opt_d.state_dict()),
+                               ("history.", self.history)):
+            state.update({prefix + k: to_numpy(v) for k, v in source.items()})
+        return state
+
+    def load_state_dict(self, state):
+        """Restore ``state_dict()``; a state from another architecture raises ValueError."""
+        for prefix, params in (("G.", self.G.params), ("D.", self.D.params)):
+            for k, p in params.items():
+                saved = state.get(prefix + k)
+                if saved is None or saved.shape != p.shape:
+                    got = None if saved is None else saved.shape
+                    raise ValueError(f"checkpoint does not match this architecture: {prefix}{k} "
+                                     f"should have shape {p.shape}, got {got}")
+        for prefix, params in (("G.", self.G.params), ("D.", self.D.params)):
+            for k, p in params.items():
+                p[...] = xp.asarray(state[prefix + k])
+        for prefix, opt in (("opt_g.", self.opt_g), ("opt_d.", self.opt_d)):
+            opt.load_state_dict({k[len(prefix):]: v for k, v in state.items() if k.startswith(prefix)})
+        self.step = int(state["step"])
+        rng_state = json.loads(str(state["rng_state"]))
+        if rng_state is not None and _rng_state(self.rng) is not None:
+            self.rng.bit_generator.state = rng_state
+        else:
+            # CuPy's stream exposes no state: continue on a stream seeded by (seed, step), which
+            # is reproducible but not bit-identical to an uninterrupted run.
+            self.rng = backend.default_rng(self.seed * 1_000_003 + self.step)
+        self.history = {name: numpy.asarray(state["history." + name], dtype=numpy.float64)
+                        for name in self.history}
+
+
+def _rng_state(rng):
+    """The random stream's exact state where the backend exposes it (NumPy does), else None."""
+    bit_generator = getattr(rng, "bit_generator", None)
+    return getattr(bit_generator, "state", None)

@@ -65,14 +65,16 @@ class LeakyReLU:
         self.slope = slope
 
     def forward(self, x):
-        positive = x > 0  # (N, M)
-        out = xp.where(positive, x, x * self.slope)  # (N, M)
-        return out, positive
+        # For 0 <= slope < 1, max(x, slope * x) is x when x > 0 and slope * x otherwise
+        # (and much faster than where(x > 0, x, slope * x)).
+        out = xp.maximum(x, x * self.slope)  # (N, M)
+        return out, x > 0
 
     def backward(self, dout, cache):
-        """dy/dx = 1 where x > 0, else slope:   dx = dout * where(x > 0, 1, slope)   (N, M)."""
+        """dy/dx = 1 where x > 0, else slope:   dx = dout * (slope + (1 - slope) [x > 0])   (N, M)."""
         positive = cache
-        return xp.where(positive, dout, dout * self.slope)
+        one_minus_slope, slope = dout.dtype.type(1 - self.slope), dout.dtype.type(self.slope)  # keep float32
+        return dout * (positive * one_minus_slope + slope)
 
 
 class Tanh:

@@ -92,6 +92,11 @@ class MLP:
         return (f"MLP({widths}, hidden={self.hidden_activation!r}, output={self.output_activation!r}, "
                 f"dtype={self.dtype.name}, parameters={n})")
 
+    def config(self):
+        """The constructor's settings, JSON-serialisable: ``MLP(**mlp.config())`` rebuilds the architecture."""
+        return {"sizes": list(self.sizes), "hidden_activation": self.hidden_activation,
+                "output_activation": self.output_activation, "dtype": self.dtype.name}
+
     @property
     def in_features(self):
         return self.sizes[0]

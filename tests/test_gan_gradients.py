@@ -21,7 +21,7 @@ def test_discriminator_gradients_on_real_and_fake_batches(hidden_d):
     rng = np.random.default_rng(0)
     real = rng.standard_normal((5, 2))
     fake, _ = G.forward(rng.standard_normal((7, 3)))
-    _, grads = discriminator_gradients(D, real, fake)
+    _, grads, _, _ = discriminator_gradients(D, real, fake)
     errors = check_params(lambda: discriminator_gradients(D, real, fake)[0], D.params, grads)
     assert max(errors.values()) < TOLERANCE, errors
 

@@ -59,9 +59,13 @@ def test_same_seed_same_weights_and_repr_tells_the_architecture():
     assert repr(a) == "MLP(2-4-1, hidden='relu', output=None, dtype=float32, parameters=17)"
 
 
-def test_float64_input_to_a_float32_model_gives_float32():
-    out, _ = MLP((2, 4, 1), rng=0).forward(np.ones((3, 2)))
-    assert out.dtype == np.float32
+@pytest.mark.parametrize("hidden", ["relu", "leaky_relu", "tanh", "sigmoid"])
+def test_float32_stays_float32_through_forward_and_backward(hidden):
+    mlp = MLP((2, 4, 1), hidden, rng=0)
+    out, cache = mlp.forward(np.ones((3, 2)))  # float64 input is cast to the model's dtype
+    dx, grads = mlp.backward(np.ones((3, 1), dtype=np.float32), cache)
+    assert out.dtype == dx.dtype == np.float32
+    assert all(g.dtype == np.float32 for g in grads.values())
 
 
 def test_backward_without_param_grads_gives_the_same_dx():

@@ -40,7 +40,7 @@ def setup():
 def test_discriminator_gradients_match_torch_autograd():
     G, D, real, z = setup()
     fake, _ = G.forward(z)
-    loss, grads = discriminator_gradients(D, real, fake)
+    loss, grads, _, _ = discriminator_gradients(D, real, fake)
 
     d_params = as_torch(D)
     real_logits = torch_forward(D, d_params, torch.tensor(real))
@@ -80,7 +80,7 @@ def test_hundred_adam_steps_match_torch_optim_adam():
     fake, _ = G.forward(z)
     for _ in range(100):
         # Both take the same gradients, minigan's, so only the update rules are compared.
-        _, grads = discriminator_gradients(D, real, fake)
+        _, grads, _, _ = discriminator_gradients(D, real, fake)
         ours.step(grads)
         for k, p in d_params.items():
             p.grad = torch.tensor(grads[k])

@@ -1,0 +1,69 @@
+"""Checkpoints: save a training run, and resume it exactly where it stopped.
+
+A checkpoint is one ``.npz`` file: the GAN's ``config()`` and any extra settings (as JSON),
+its ``state_dict()`` (weights, both Adam states, step, random-stream state, history) and a
+format version. It is written atomically (see ``atomic``), so a run killed while saving
+leaves the previous checkpoint intact.
+"""
+import json
+import os
+import zipfile
+
+import numpy
+
+from .atomic import atomic_write
+from .gan import GAN
+
+FORMAT_VERSION = 1
+
+
+def save(path, gan, extra=None):
+    """Write ``gan``'s full training state to ``path`` (.npz), atomically. ``extra``: JSON-able settings."""
+    arrays = gan.state_dict()
+    arrays["config"] = json.dumps(gan.config())
+    arrays["extra"] = json.dumps(extra or {})
+    arrays["format_version"] = FORMAT_VERSION
+    atomic_write(path, lambda f: numpy.savez(f, **arrays))
+
+
+def read(path):
+    """The raw contents of a checkpoint as a dict, or ValueError saying what is wrong with the file."""
+    path = os.fspath(path)
+    try:
+        with numpy.load(path, allow_pickle=False) as npz:
+            state = {k: npz[k] for k in npz.files}
+    except FileNotFoundError:
+        raise ValueError(f"checkpoint {path!r} does not exist") from None
+    except (OSError, ValueError, EOFError, zipfile.BadZipFile, KeyError) as exc:
+        raise ValueError(f"checkpoint {path!r} is corrupt or truncated ({type(exc).__name__}: {exc})") from None
+    if "format_version" not in state or "config" not in state:
+        raise ValueError(f"checkpoint {path!r} is not a minigan checkpoint (no format_version/config)")
+    version = int(state["format_version"])
+    if version > FORMAT_VERSION:
+        raise ValueError(f"checkpoint {path!r} has format version {version}, newer than this minigan "
+                         f"understands ({FORMAT_VERSION}): upgrade minigan")
+    return state
+
+
+def load(path):
+    """Rebuild the GAN saved at ``path``; returns ``(gan, extra)``."""
+    state = read(path)
+    try:
+        gan = GAN.from_config(json.loads(str(state["config"])))
+        gan.load_state_dict(state)
+        extra = json.loads(str(state["extra"]))
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ValueError(f"checkpoint {os.fspath(path)!r} is inconsistent: {exc}") from None
+    return gan, extra
+
+
+def restore(path, gan):
+    """Load the state saved at ``path`` into an existing ``gan`` of the same architecture."""
+    state = read(path)
+    saved = json.loads(str(state["config"]))
+    for net in ("G", "D"):
+        if saved[net] != gan.config()[net]:
+            raise ValueError(f"checkpoint {os.fspath(path)!r} holds a different {net} "
+                             f"({saved[net]}) from this GAN's ({gan.config()[net]})")
+    gan.load_state_dict(state)
+    return json.loads(str(state["extra"]))

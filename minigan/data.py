@@ -1,0 +1,115 @@
+"""Toy targets P_data and the noise prior P_z.
+
+A GAN never sees a density, only samples; these targets also know their density and
+their modes, so that the theory (D*, JSD) and the metrics (modes covered, sample
+quality) can be computed exactly.
+
+The mixtures follow the protocol of the published baselines (VEEGAN, PacGAN):
+
+- ``ring()``: 8 Gaussians evenly spaced on a circle of radius 1, sigma 0.01;
+- ``grid()``: 25 Gaussians at {-4, -2, 0, 2, 4}^2, sigma 0.05;
+- ``gaussian()``: one 1-D Gaussian, the setting of Goodfellow et al. (2014), Figure 1.
+"""
+import math
+import numbers
+
+import numpy
+
+from . import backend
+from .backend import xp
+
+
+def _check_count(name, n):
+    if isinstance(n, bool) or not isinstance(n, numbers.Integral):
+        raise TypeError(f"{name} must be a whole number, got {n!r}")
+    if n < 1:
+        raise ValueError(f"{name} must be positive, got {n!r}")
+    return int(n)
+
+
+def _check_positive(name, value):
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not (0 < value < math.inf):
+        raise ValueError(f"{name} must be a positive finite number, got {value!r}")
+    return float(value)
+
+
+class GaussianMixture:
+    """An equal-weight mixture of isotropic Gaussians N(mu_k, sigma^2 I), k = 1 .. K.
+
+    ``modes`` is a NumPy array (K, dim) of the means; ``sigma`` their common standard deviation.
+    """
+
+    def __init__(self, modes, sigma, name="mixture"):
+        modes = numpy.asarray(modes, dtype=numpy.float64)
+        if modes.ndim != 2 or len(modes) < 1 or not numpy.all(numpy.isfinite(modes)):
+            raise ValueError(f"modes must be a finite array of shape (K, dim), got shape {modes.shape}")
+        self.modes = modes  # (K, dim), on the host: used for metrics and plots
+        self.sigma = _check_positive("sigma", sigma)
+        self.name = name
+        self._modes_xp = {}  # the modes on the active backend, per dtype, made once
+
+    @property
+    def dim(self):
+        return self.modes.shape[1]
+
+    def __repr__(self):
+        return f"{self.name}({len(self.modes)} modes in {self.dim}-D, sigma={self.sigma:g})"
+
+    def sample(self, n, rng, dtype=numpy.float32):
+        """n points (n, dim) on the active backend: pick a mode uniformly, add N(0, sigma^2 I) noise."""
+        n = _check_count("n", n)
+        key = (backend.name, numpy.dtype(dtype))
+        if key not in self._modes_xp:  # copied to the device once, not every step
+            self._modes_xp[key] = xp.asarray(self.modes, dtype=dtype)
+        modes = self._modes_xp[key]  # (K, dim)
+        k = rng.integers(0, len(self.modes), size=n)  # (n,)
+        noise = rng.standard_normal((n, self.dim), dtype=dtype)  # (n, dim)
+        return modes[k] + self.sigma * noise  # (n, dim)
+
+    def density(self, x):
+        """p_data(x) for host points x (n, dim): the mean of the K Gaussian densities. NumPy in, NumPy out."""
+        x = numpy.asarray(x, dtype=numpy.float64)
+        if x.ndim != 2 or x.shape[1] != self.dim:
+            raise ValueError(f"x must have shape (n, {self.dim}), got {x.shape}")
+        sq = ((x[:, None, :] - self.modes[None, :, :]) ** 2).sum(axis=2)  # (n, K)
+        norm = (2 * math.pi * self.sigma**2) ** (self.dim / 2)
+        return numpy.exp(-sq / (2 * self.sigma**2)).mean(axis=1) / norm  # (n,)
+
+
+def gaussian(mean=4.0, std=0.5):
+    """A 1-D Gaussian N(mean, std^2): the target of Goodfellow et al. (2014), Figure 1."""
+    return GaussianMixture([[float(mean)]], std, name="gaussian")
+
+
+def ring(n_modes=8, radius=1.0, sigma=0.01):
+    """``n_modes`` Gaussians evenly spaced on a circle of ``radius`` (angles 2 pi k / n_modes, k = 0..n-1)."""
+    n_modes = _check_count("n_modes", n_modes)
+    radius = _check_positive("radius", radius)
+    angles = numpy.linspace(0, 2 * math.pi, n_modes, endpoint=False)  # endpoint=False: no mode twice
+    modes = radius * numpy.stack([numpy.cos(angles), numpy.sin(angles)], axis=1)  # (K, 2)
+    return GaussianMixture(modes, sigma, name="ring")
+
+
+def grid(side=5, spacing=2.0, sigma=0.05):
+    """``side`` x ``side`` Gaussians on a square grid centred at 0: {-4, -2, 0, 2, 4}^2 by default."""
+    side = _check_count("side", side)
+    spacing = _check_positive("spacing", spacing)
+    axis = (numpy.arange(side) - (side - 1) / 2) * spacing  # (side,)
+    xs, ys = numpy.meshgrid(axis, axis, indexing="ij")
+    modes = numpy.stack([xs.ravel(), ys.ravel()], axis=1)  # (side^2, 2)
+    return GaussianMixture(modes, sigma, name="grid")
+
+
+DATASETS = {"gaussian": gaussian, "ring": ring, "grid": grid}
+
+
+def dataset(name):
+    """A toy target by name, with the protocol's defaults: ``"gaussian"``, ``"ring"`` or ``"grid"``."""
+    if not isinstance(name, str) or name not in DATASETS:
+        raise ValueError(f"dataset must be one of {sorted(DATASETS)}, got {name!r}")
+    return DATASETS[name]()
+
+
+def noise(n, dim, rng, dtype=numpy.float32):
+    """The prior P_z: n draws of z ~ N(0, I_dim), shape (n, dim), on the active backend."""
+    return rng.standard_normal((_check_count("n", n), _check_count("dim", dim)), dtype=dtype)
