@@ -1,16 +1,17 @@
 """minigan: a minimal GAN with hand-written backprop, on NumPy (or CuPy on a GPU).
 
-Reading order: backend, layers, mlp, losses, optim, gradcheck, gan.
+Reading order: backend, layers, mlp, losses, optim, gradcheck, data, gan, metrics,
+theory, checkpoint, plots, cli.
 """
-from . import backend, gradcheck, losses, optim
+from . import backend, checkpoint, data, gradcheck, losses, metrics, optim, theory
 from .backend import to_numpy, use
-from .gan import discriminator_gradients, generator_gradients
+from .gan import GAN, discriminator_gradients, generator_gradients
 from .mlp import MLP
 from .optim import SGD, Adam
 
 __version__ = "0.1.0"
 
 __all__ = [
-    "Adam", "MLP", "SGD", "backend", "discriminator_gradients", "generator_gradients",
-    "gradcheck", "losses", "optim", "to_numpy", "use",
+    "GAN", "MLP", "SGD", "Adam", "backend", "checkpoint", "data", "discriminator_gradients",
+    "generator_gradients", "gradcheck", "losses", "metrics", "optim", "theory", "to_numpy", "use",
 ]

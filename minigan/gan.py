@@ -37,9 +37,10 @@ def _check_batch(name, x, width):
 def discriminator_gradients(D, real, fake):
     """L_D on a real batch (N_r, dim) and a fake batch (N_f, dim), and dL_D/dtheta_D.
 
-    D runs on each batch with its own cache; the gradients of the two passes add up:
-
-        dL_D/dtheta_D = D.backward(dL/dl_real) + D.backward(dL/dl_fake)
+    The loss sums over both batches, so its gradient is the sum of D's backward pass on
+    each:   dL_D/dtheta_D = D.backward(dL/dl_real) + D.backward(dL/dl_fake).
+    Every row of a batch goes through D independently, so one pass over the two batches
+    stacked, [real; fake] (N_r + N_f, dim), computes exactly that sum, with half the calls.
 
     Returns ``(loss, grads, mean_d_real, mean_d_fake)``: ``grads`` keyed like ``D.params``, and
     the batch means of D(x) and D(G(z)) (0-d arrays, left on the device), which tell how
@@ -47,14 +48,12 @@ def discriminator_gradients(D, real, fake):
     """
     _check_batch("real", real, D.in_features)
     _check_batch("fake", fake, D.in_features)
-    real_logits, real_cache = D.forward(real)  # (N_r, 1)
-    fake_logits, fake_cache = D.forward(fake)  # (N_f, 1)
+    n_real = real.shape[0]
+    logits, cache = D.forward(xp.concatenate([real, fake]))  # (N_r + N_f, 1)
+    real_logits, fake_logits = logits[:n_real], logits[n_real:]  # (N_r, 1), (N_f, 1)
     loss, d_real_logits, d_fake_logits = discriminator_loss(real_logits, fake_logits)
     # The inputs are data and G's output held fixed: D's step needs no dL/dx.
-    _, grads = D.backward(d_real_logits, real_cache, need_dx=False)
-    _, grads_fake = D.backward(d_fake_logits, fake_cache, need_dx=False)
-    for key in grads:
-        grads[key] += grads_fake[key]
+    _, grads = D.backward(xp.concatenate([d_real_logits, d_fake_logits]), cache, need_dx=False)
     return loss, grads, sigmoid(real_logits).mean(), sigmoid(fake_logits).mean()
 
 
@@ -156,24 +155,42 @@ class GAN:
         """Ask ``fit`` to stop after the iteration in progress (safe to call from a signal handler)."""
         self._stop_requested = True
 
+    def discriminator_step(self, dataset, batch_size):
+        """One step of D: ascend V(G, D) on a fresh real and a fresh fake minibatch. G is not touched.
+
+        Returns the device array [D loss, mean D(x), mean D(G(z)), ||dL_D/dtheta_D||].
+        """
+        dtype = self.D.dtype
+        real = dataset.sample(batch_size, self.rng, dtype=dtype)  # (B, dim)
+        z = noise(batch_size, self.noise_dim, self.rng, dtype=dtype)  # (B, noise_dim)
+        fake, _ = self.G.forward(z)  # (B, dim): G's output, held fixed; G's cache is not needed
+        d_loss, d_grads, d_real, d_fake = discriminator_gradients(self.D, real, fake)
+        self.opt_d.step(d_grads)
+        return xp.stack([d_loss, d_real, d_fake, _grad_norm(d_grads)])
+
+    def generator_step(self, batch_size):
+        """One step of G: descend G's loss through a fixed D on fresh noise. D is not touched.
+
+        Returns the device array [G loss, ||dL_G/dtheta_G||].
+        """
+        z = noise(batch_size, self.noise_dim, self.rng, dtype=self.G.dtype)  # (B, noise_dim)
+        g_loss, g_grads = generator_gradients(self.G, self.D, z, self.objective)
+        self.opt_g.step(g_grads)
+        return xp.stack([g_loss, _grad_norm(g_grads)])
+
     def train_step(self, dataset, batch_size):
-        """One iteration of Algorithm 1; returns its record (6,) on the device, columns ``HISTORY_COLUMNS``."""
-        dtype = self.G.dtype
+        """One iteration of Algorithm 1: k D steps, then one G step.
+
+        Returns its record (6,) on the device, columns ``HISTORY_COLUMNS`` (D's from its last step).
+        """
         if self.lr_decay_steps is not None:
             fraction = max(0.01, 1 - 0.99 * self.step / self.lr_decay_steps)
             self.opt_g.lr, self.opt_d.lr = self.lr_g * fraction, self.lr_d * fraction
-        for _ in range(self.d_steps):  # train D: ascend V on fresh real and fake minibatches
-            real = dataset.sample(batch_size, self.rng, dtype=dtype)  # (B, dim)
-            z = noise(batch_size, self.noise_dim, self.rng, dtype=dtype)  # (B, noise_dim)
-            fake, _ = self.G.forward(z)  # (B, dim): G is held fixed here
-            d_loss, d_grads, d_real, d_fake = discriminator_gradients(self.D, real, fake)
-            self.opt_d.step(d_grads)
-        # train G: descend its loss through a fixed D, on fresh noise
-        z = noise(batch_size, self.noise_dim, self.rng, dtype=dtype)  # (B, noise_dim)
-        g_loss, g_grads = generator_gradients(self.G, self.D, z, self.objective)
-        self.opt_g.step(g_grads)
+        for _ in range(self.d_steps):  # train D
+            d_loss, d_real, d_fake, d_norm = self.discriminator_step(dataset, batch_size)
+        g_loss, g_norm = self.generator_step(batch_size)  # train G
         self.step += 1
-        return xp.stack([d_loss, g_loss, d_real, d_fake, _grad_norm(g_grads), _grad_norm(d_grads)])
+        return xp.stack([d_loss, g_loss, d_real, d_fake, g_norm, d_norm])
 
     def fit(self, dataset, steps, batch_size=256, log_every=100, callback=None):
         """Run ``steps`` iterations of Algorithm 1 on ``dataset``; return their history.

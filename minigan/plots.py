@@ -124,3 +124,24 @@ def save(fig, path, dpi=110):
     fig.savefig(buffer, format="png", dpi=dpi)
     plt.close(fig)
     atomic_write(path, lambda f: f.write(buffer.getvalue()))
+
+
+def figure_to_image(fig, dpi=80):
+    """The figure rendered as an RGB array (height, width, 3), and closed: one frame of an animation."""
+    plt = _pyplot()
+    fig.set_dpi(dpi)
+    fig.canvas.draw()
+    image = numpy.asarray(fig.canvas.buffer_rgba())[:, :, :3].copy()
+    plt.close(fig)
+    return image
+
+
+def save_gif(frames, path, fps=8):
+    """Write RGB frames (each (height, width, 3), same size) to ``path`` as a looping GIF, atomically."""
+    from PIL import Image  # installed with matplotlib
+
+    images = [Image.fromarray(frame) for frame in frames]
+    buffer = io.BytesIO()
+    images[0].save(buffer, format="GIF", save_all=True, append_images=images[1:],
+                   duration=int(1000 / fps), loop=0)
+    atomic_write(path, lambda f: f.write(buffer.getvalue()))

@@ -1,0 +1,131 @@
+"""The lecture's theory in code: the optimal discriminator, the JS divergence, and V(G, D).
+
+For a fixed generator, V(G, D) = E_{P_data}[log D(x)] + E_{P_G}[log(1 - D(x))] is, point by
+point, a log D + b log(1 - D) with a = p_data(x), b = p_G(x); its maximum over D in (0, 1) is at
+D = a / (a + b). So the optimal discriminator is
+
+    D*(x) = p_data(x) / (p_data(x) + p_G(x)),
+
+and putting it back into V gives (Goodfellow et al. 2014, Theorem 1)
+
+    max_D V(G, D) = V(G, D*) = -2 log 2 + 2 JSD(P_data || P_G),
+
+with JSD(P || Q) = 1/2 KL(P || M) + 1/2 KL(Q || M), M = (P + Q) / 2, in nats, between 0 (P = Q)
+and log 2 (disjoint supports). Training D estimates the divergence; training G lowers it.
+The best G is P_G = P_data, where D* = 1/2 everywhere and V = -2 log 2.
+
+Densities here are host callables on 1-D NumPy arrays; integrals are by composite Simpson
+quadrature on a fine grid.
+"""
+import math
+
+import numpy
+
+LOG2 = math.log(2.0)
+
+
+def optimal_discriminator(p_data, p_g):
+    """D*: x -> p_data(x) / (p_data(x) + p_g(x)), for density callables on NumPy arrays.
+
+    Where both densities vanish, D* is undefined (V does not depend on it there); this returns
+    1/2, the answer of a discriminator with no evidence either way.
+    """
+    def d_star(x):
+        a, b = numpy.asarray(p_data(x), dtype=numpy.float64), numpy.asarray(p_g(x), dtype=numpy.float64)
+        total = a + b
+        return numpy.where(total > 0, a / numpy.where(total > 0, total, 1.0), 0.5)
+    return d_star
+
+
+def _simpson(values, x):
+    """Composite Simpson's rule on an even number of equal intervals (error O(h^4) for smooth integrands)."""
+    h = x[1] - x[0]
+    return float(h / 3 * (values[0] + values[-1] + 4 * values[1:-1:2].sum() + 2 * values[2:-1:2].sum()))
+
+
+def _grid(lo, hi, n):
+    if not (math.isfinite(lo) and math.isfinite(hi) and lo < hi):
+        raise ValueError(f"need finite lo < hi, got lo={lo!r}, hi={hi!r}")
+    n = int(n) + int(n) % 2  # Simpson needs an even number of intervals
+    return numpy.linspace(lo, hi, n + 1)
+
+
+def _xlogy(x, y):
+    """x log y with 0 log 0 = 0 (the limit), elementwise."""
+    out = numpy.zeros_like(x)
+    positive = x > 0
+    out[positive] = x[positive] * numpy.log(y[positive])
+    return out
+
+
+def jsd(p, q, lo, hi, n=200_000):
+    """Jensen-Shannon divergence (nats) of two 1-D densities on [lo, hi], by quadrature.
+
+        JSD(P || Q) = 1/2 int p log(2p / (p + q)) dx + 1/2 int q log(2q / (p + q)) dx
+
+    0 for identical densities, log 2 for disjoint ones. [lo, hi] must hold (nearly) all of both
+    densities' mass; the grid of n intervals must resolve their narrowest feature.
+    """
+    x = _grid(lo, hi, n)
+    a, b = numpy.asarray(p(x), dtype=numpy.float64), numpy.asarray(q(x), dtype=numpy.float64)
+    m = (a + b) / 2
+    integrand = 0.5 * _xlogy(a, a / numpy.where(m > 0, m, 1)) + 0.5 * _xlogy(b, b / numpy.where(m > 0, m, 1))
+    return _simpson(integrand, x)
+
+
+def kl(p, q, lo, hi, n=200_000):
+    """KL(P || Q) = int p log(p / q) dx in nats, by quadrature; +inf where q = 0 < p somewhere.
+
+    Maximum likelihood minimises KL(P_data || P_G): the mean log-likelihood of data under P_G is
+    -KL(P_data || P_G) - H(P_data), and the entropy H(P_data) does not depend on G.
+    """
+    x = _grid(lo, hi, n)
+    a, b = numpy.asarray(p(x), dtype=numpy.float64), numpy.asarray(q(x), dtype=numpy.float64)
+    if numpy.any((a > 0) & (b <= 0)):
+        return math.inf
+    return _simpson(_xlogy(a, a / numpy.where(b > 0, b, 1)), x)
+
+
+def value_function(p_data, p_g, d, lo, hi, n=200_000):
+    """V(G, D) = int p_data log D + p_g log(1 - D) dx, by quadrature, for a discriminator callable d.
+
+    D's outputs are held within float64's resolution, [2^-1074, 1 - 2^-53]: in the tails a
+    true D*(x) = 1 - 1e-20 rounds to 1.0, and log(1 - 1.0) = -inf would swamp an integrand term
+    that is really b log(b / (a + b)) ~ 0.
+    """
+    x = _grid(lo, hi, n)
+    a, b = numpy.asarray(p_data(x), dtype=numpy.float64), numpy.asarray(p_g(x), dtype=numpy.float64)
+    dx = numpy.clip(numpy.asarray(d(x), dtype=numpy.float64), 5e-324, 1 - 2.0**-53)
+    integrand = _xlogy(a, dx) + _xlogy(b, 1 - dx)
+    return _simpson(integrand, x)
+
+
+def value_function_mc(d_real, d_fake):
+    """Monte Carlo V(G, D) = mean log D(x_i) + mean log(1 - D(G(z_j))) from D's outputs on samples.
+
+    ``d_real``: D's probabilities on samples of P_data; ``d_fake``: on samples of P_G. Its standard
+    error shrinks as 1/sqrt(n). This is -(discriminator loss), computed from probabilities.
+    """
+    d_real = numpy.asarray(d_real, dtype=numpy.float64)
+    d_fake = numpy.asarray(d_fake, dtype=numpy.float64)
+    if d_real.size == 0 or d_fake.size == 0:
+        raise ValueError(f"need D's outputs on at least one real and one fake sample, got {d_real.size} and {d_fake.size}")
+    if numpy.any((d_real < 0) | (d_real > 1)) or numpy.any((d_fake < 0) | (d_fake > 1)):
+        raise ValueError("d_real and d_fake must be probabilities in [0, 1]")
+    with numpy.errstate(divide="ignore"):
+        return float(numpy.mean(numpy.log(d_real)) + numpy.mean(numpy.log1p(-d_fake)))
+
+
+def max_value(p_data, p_g, lo, hi, n=200_000):
+    """max_D V(G, D) = -2 log 2 + 2 JSD(P_data || P_G): the identity of Goodfellow et al. (2014), Theorem 1."""
+    return -2 * LOG2 + 2 * jsd(p_data, p_g, lo, hi, n)
+
+
+def gaussian_density(mean, std):
+    """The density of N(mean, std^2) as a callable on NumPy arrays."""
+    if not (std > 0):
+        raise ValueError(f"std must be positive, got {std!r}")
+
+    def p(x):
+        return numpy.exp(-0.5 * ((numpy.asarray(x, dtype=numpy.float64) - mean) / std) ** 2) / (std * math.sqrt(2 * math.pi))
+    return p

@@ -1,0 +1,139 @@
+"""The command line end to end, in temporary folders: outputs, bad options, signals, divergence, resuming."""
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import numpy as np
+import pytest
+
+from minigan import checkpoint
+from minigan.cli import main
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+FAST = ["--steps", "40", "--batch-size", "32", "--hidden", "16", "--log-every", "10"]
+
+
+def test_train_writes_every_output(tmp_path, capsys):
+    out = tmp_path / "run"
+    assert main(["train", *FAST, "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "step     40/40" in printed and "modes covered" in printed
+    samples = np.load(out / "samples.npy")
+    assert samples.shape == (2500, 2) and np.all(np.isfinite(samples))
+    summary = json.loads((out / "metrics.json").read_text())
+    assert summary["metrics"]["modes_total"] == 8 and summary["step"] == 40
+    assert summary["settings"]["dataset"] == "ring" and summary["settings"]["objective"] == "non-saturating"
+    rows = (out / "history.csv").read_text().splitlines()
+    assert rows[0] == "step,d_loss,g_loss,d_real,d_fake,g_grad_norm,d_grad_norm" and len(rows) == 41
+    assert rows[-1].startswith("40,")
+    for png in ("samples.png", "decision.png", "history.png"):
+        assert (out / png).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    gan, settings = checkpoint.load(out / "checkpoint.npz")
+    assert gan.step == 40 and settings["batch_size"] == 32
+    assert not [f for f in os.listdir(out) if f.endswith(".tmp")]  # no temporary file left behind
+
+
+def test_1d_gaussian_reports_a_jsd(tmp_path, capsys):
+    out = tmp_path / "g"
+    assert main(["train", "--dataset", "gaussian", *FAST, "--objective", "minimax", "--no-plots", "--out", str(out)]) == 0
+    summary = json.loads((out / "metrics.json").read_text())
+    assert 0 <= summary["metrics"]["jsd_nats"] <= np.log(2)
+    assert np.load(out / "samples.npy").shape == (2500, 1)
+    assert not (out / "samples.png").exists()
+
+
+def test_same_seed_same_samples_through_the_cli(tmp_path):
+    for name in ("a", "b"):
+        assert main(["train", *FAST, "--no-plots", "--seed", "3", "--out", str(tmp_path / name)]) == 0
+    assert np.array_equal(np.load(tmp_path / "a" / "samples.npy"), np.load(tmp_path / "b" / "samples.npy"))
+
+
+def test_resume_continues_to_the_new_total(tmp_path, capsys):
+    out = tmp_path / "run"
+    assert main(["train", *FAST, "--no-plots", "--out", str(out)]) == 0
+    assert main(["train", "--resume", str(out / "checkpoint.npz"), "--steps", "60", "--no-plots", "--out", str(out)]) == 0
+    gan, _ = checkpoint.load(out / "checkpoint.npz")
+    assert gan.step == 60 and len(gan.history["step"]) == 60
+    assert len((out / "history.csv").read_text().splitlines()) == 61
+
+
+@pytest.mark.parametrize("argv, words", [
+    (["--steps", "0"], "argument --steps: must be at least 1, got '0'"),
+    (["--steps", "ten"], "argument --steps: must be a whole number, got 'ten'"),
+    (["--batch-size", "-4"], "argument --batch-size: must be at least 1, got '-4'"),
+    (["--d-steps", "0"], "argument --d-steps: must be at least 1, got '0'"),
+    (["--lr-g", "0"], "argument --lr-g: must be a positive finite number, got '0'"),
+    (["--lr-d", "nan"], "argument --lr-d: must be a positive finite number, got 'nan'"),
+    (["--hidden", "0"], "argument --hidden"),
+    (["--dataset", "moons"], "argument --dataset: invalid choice: 'moons'"),
+    (["--objective", "wgan"], "argument --objective: invalid choice: 'wgan'"),
+    (["--backend", "tpu"], "argument --backend: invalid choice: 'tpu'"),
+    (["--seed", "-1"], "argument --seed: must be at least 0, got '-1'"),
+])
+def test_bad_options_get_one_line_and_exit_2(tmp_path, capsys, argv, words):
+    assert main(["train", *argv, "--out", str(tmp_path / "x")]) == 2
+    err = capsys.readouterr().err
+    assert words in err and err.count("\n") == 1 and "Traceback" not in err
+    assert not (tmp_path / "x").exists()  # nothing half-written
+
+
+def test_out_that_is_a_file_is_refused(tmp_path, capsys):
+    path = tmp_path / "taken"
+    path.write_text("keep me")
+    assert main(["train", *FAST, "--out", str(path)]) == 2
+    assert "--out" in capsys.readouterr().err and path.read_text() == "keep me"
+
+
+def test_corrupt_and_truncated_checkpoints_are_refused(tmp_path, capsys):
+    out = tmp_path / "run"
+    assert main(["train", *FAST, "--no-plots", "--out", str(out)]) == 0
+    good = (out / "checkpoint.npz").read_bytes()
+    (tmp_path / "truncated.npz").write_bytes(good[: len(good) // 2])
+    (tmp_path / "garbage.npz").write_bytes(b"not a checkpoint at all")
+    for name in ("truncated.npz", "garbage.npz", "missing.npz"):
+        capsys.readouterr()
+        assert main(["train", "--resume", str(tmp_path / name), "--out", str(tmp_path / "r")]) == 2
+        err = capsys.readouterr().err
+        assert "argument --resume" in err and name in err and err.count("\n") == 1
+
+
+def test_resume_with_a_conflicting_setting_is_refused(tmp_path, capsys):
+    out = tmp_path / "run"
+    assert main(["train", *FAST, "--no-plots", "--out", str(out)]) == 0
+    capsys.readouterr()
+    assert main(["train", "--resume", str(out / "checkpoint.npz"), "--dataset", "grid", "--out", str(out)]) == 2
+    assert "argument --dataset: 'grid' differs from the resumed run's 'ring'" in capsys.readouterr().err
+
+
+def test_divergence_stops_naming_the_step_and_keeps_the_last_good_checkpoint(tmp_path, capsys):
+    out = tmp_path / "run"
+    argv = ["train", "--lr-g", "1e30", "--steps", "200", "--batch-size", "16", "--hidden", "8",
+            "--log-every", "1", "--checkpoint-every", "1", "--no-plots", "--out", str(out)]
+    assert main(argv) == 1
+    err = capsys.readouterr().err
+    assert "became non-finite at step" in err and "last good checkpoint" in err
+    gan, _ = checkpoint.load(out / "checkpoint.npz")
+    bad_step = int(err.split("at step ")[1].split(";")[0])
+    assert gan.step == bad_step - 1
+    assert all(np.all(np.isfinite(p)) for p in gan.G.params.values())
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
+def test_a_signal_saves_a_loadable_checkpoint_and_exits_cleanly(tmp_path, signum):
+    out = tmp_path / "run"
+    cmd = [sys.executable, "-m", "minigan", "train", "--steps", "1000000", "--batch-size", "8", "--hidden", "8",
+           "--log-every", "10", "--checkpoint-every", "20", "--no-plots", "--out", str(out)]
+    env = dict(os.environ, PYTHONPATH=ROOT)
+    proc = subprocess.Popen(cmd, cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.time() + 60
+    while not (out / "checkpoint.npz").exists() and time.time() < deadline:
+        time.sleep(0.05)
+    proc.send_signal(signum)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 128 + signum, err
+    assert "Traceback" not in err and "Resume with" in err
+    gan, _ = checkpoint.load(out / "checkpoint.npz")
+    assert gan.step > 0 and len(gan.history["step"]) == gan.step

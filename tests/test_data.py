@@ -1,0 +1,66 @@
+"""Toy targets: the protocol's modes and widths, sampling, densities."""
+import numpy as np
+import pytest
+
+from minigan import data
+
+
+def test_ring_has_eight_distinct_modes_on_the_unit_circle():
+    ring = data.ring()
+    assert ring.modes.shape == (8, 2) and ring.sigma == 0.01
+    np.testing.assert_allclose(np.linalg.norm(ring.modes, axis=1), 1.0, rtol=1e-15)
+    gaps = np.linalg.norm(ring.modes[:, None] - ring.modes[None], axis=2) + np.eye(8)
+    assert gaps.min() == pytest.approx(2 * np.sin(np.pi / 8))  # endpoint=False: no mode twice
+
+
+def test_grid_is_five_by_five_at_minus_four_to_four():
+    grid = data.grid()
+    assert grid.modes.shape == (25, 2) and grid.sigma == 0.05
+    assert sorted(set(grid.modes[:, 0])) == [-4, -2, 0, 2, 4]
+
+
+def test_samples_have_the_mixture_statistics():
+    ring = data.ring(sigma=0.05)
+    x = ring.sample(40000, np.random.default_rng(0), dtype=np.float64)
+    assert x.shape == (40000, 2) and x.dtype == np.float64
+    nearest = np.argmin(((x[:, None] - ring.modes[None]) ** 2).sum(2), axis=1)
+    np.testing.assert_allclose(np.bincount(nearest) / len(x), 1 / 8, atol=0.01)  # equal weights
+    offsets = x - ring.modes[nearest]
+    np.testing.assert_allclose(offsets.std(axis=0), 0.05, rtol=0.03)
+
+
+def test_density_integrates_to_one():
+    g = data.gaussian(mean=1.0, std=0.5)
+    xs = np.linspace(-5, 7, 20001)[:, None]
+    assert np.trapezoid(g.density(xs), xs[:, 0]) == pytest.approx(1.0, rel=1e-9)
+    ring = data.ring(sigma=0.2)
+    u = np.linspace(-2, 2, 801)
+    X, Y = np.meshgrid(u, u)
+    p = ring.density(np.stack([X.ravel(), Y.ravel()], 1)).reshape(X.shape)
+    assert np.trapezoid(np.trapezoid(p, u, axis=1), u) == pytest.approx(1.0, rel=1e-6)
+
+
+def test_same_seed_same_samples():
+    a = data.grid().sample(10, np.random.default_rng(3))
+    b = data.grid().sample(10, np.random.default_rng(3))
+    assert np.array_equal(a, b) and a.dtype == np.float32
+
+
+def test_noise_is_standard_normal():
+    z = data.noise(50000, 3, np.random.default_rng(1), dtype=np.float64)
+    assert z.shape == (50000, 3)
+    np.testing.assert_allclose(z.mean(0), 0, atol=0.02)
+    np.testing.assert_allclose(z.std(0), 1, atol=0.02)
+
+
+def test_bad_arguments_are_named():
+    with pytest.raises(ValueError, match="'moons'"):
+        data.dataset("moons")
+    with pytest.raises(ValueError, match="sigma.*-1"):
+        data.ring(sigma=-1)
+    with pytest.raises(ValueError, match="n must be positive, got 0"):
+        data.ring().sample(0, np.random.default_rng(0))
+    with pytest.raises(TypeError, match="n must be a whole number"):
+        data.ring().sample(2.5, np.random.default_rng(0))
+    with pytest.raises(ValueError, match=r"shape \(n, 2\)"):
+        data.ring().density(np.zeros((3, 1)))

@@ -1,0 +1,142 @@
+"""Algorithm 1: who each step touches, how many D steps run, learning, reproducibility, resuming."""
+import numpy as np
+import pytest
+
+from minigan import GAN, MLP, checkpoint, data
+from minigan.gan import HISTORY_COLUMNS
+
+
+def small_gan(objective="non-saturating", d_steps=1, seed=0, dim=2, noise_dim=2, **kw):
+    G = MLP((noise_dim, 32, 32, dim), "relu", rng=seed + 1)
+    D = MLP((dim, 32, 32, 1), "leaky_relu", rng=seed + 2)
+    return GAN(G, D, objective=objective, d_steps=d_steps, seed=seed, **kw)
+
+
+def copy(params):
+    return {k: p.copy() for k, p in params.items()}
+
+
+def same(a, b):
+    return all(np.array_equal(a[k], b[k]) for k in a)
+
+
+@pytest.mark.parametrize("objective", ["minimax", "non-saturating"])
+def test_a_generator_step_leaves_d_bit_identical(objective):
+    gan = small_gan(objective)
+    d_before, g_before = copy(gan.D.params), copy(gan.G.params)
+    gan.generator_step(batch_size=64)
+    assert same(gan.D.params, d_before)
+    assert not same(gan.G.params, g_before)
+    assert gan.opt_d.t == 0  # D's optimizer did not even count a step
+
+
+def test_a_discriminator_step_leaves_g_bit_identical():
+    gan = small_gan()
+    d_before, g_before = copy(gan.D.params), copy(gan.G.params)
+    gan.discriminator_step(data.ring(), batch_size=64)
+    assert same(gan.G.params, g_before)
+    assert not same(gan.D.params, d_before)
+    assert gan.opt_g.t == 0
+
+
+def test_k_discriminator_steps_per_generator_step():
+    gan = small_gan(d_steps=3)
+    gan.fit(data.ring(), steps=7, batch_size=16)
+    assert (gan.opt_d.t, gan.opt_g.t, gan.step) == (21, 7, 7)
+
+
+def test_history_has_one_finite_row_per_step():
+    gan = small_gan()
+    history = gan.fit(data.ring(), steps=25, batch_size=32, log_every=10)
+    assert list(history) == ["step"] + list(HISTORY_COLUMNS)
+    np.testing.assert_array_equal(history["step"], np.arange(1, 26))
+    assert all(np.all(np.isfinite(history[c])) for c in HISTORY_COLUMNS)
+    assert np.all((history["d_real"] > 0) & (history["d_real"] < 1))
+    more = gan.fit(data.ring(), steps=5, batch_size=32)
+    np.testing.assert_array_equal(more["step"], np.arange(26, 31))
+    assert len(gan.history["step"]) == 30
+
+
+def test_learning_rate_decays_linearly_to_one_percent():
+    gan = small_gan(lr_g=1e-3, lr_d=2e-3, lr_decay_steps=100)
+    gan.fit(data.ring(), steps=51, batch_size=8)  # the 51st step ran at step index 50
+    assert gan.opt_g.lr == pytest.approx(1e-3 * (1 - 0.99 * 0.5))
+    gan.fit(data.ring(), steps=100, batch_size=8)
+    assert gan.opt_d.lr == pytest.approx(2e-3 * 0.01)
+
+
+@pytest.mark.parametrize("objective", ["minimax", "non-saturating"])
+def test_a_short_1d_fit_moves_the_generator_toward_the_target(objective):
+    target = data.gaussian(mean=3.0, std=1.5)
+    gan = small_gan(objective, dim=1, noise_dim=1, seed=3, lr_g=2e-3, lr_d=2e-3, lr_decay_steps=1500)
+    before = gan.sample(4000)  # mean 0.87, std 0.66 at initialisation
+    gan.fit(target, steps=1500, batch_size=128)
+    after = gan.sample(4000)  # measured: mean 3.04 / 3.02, std 1.76 / 1.03 (minimax / non-saturating)
+    assert abs(after.mean() - 3.0) < 0.1 * abs(before.mean() - 3.0)
+    assert abs(after.std() - 1.5) < 0.7 * abs(before.std() - 1.5)
+
+
+def test_same_seed_gives_identical_samples_and_other_seeds_differ():
+    runs = []
+    for seed in (5, 5, 6):
+        gan = small_gan(seed=seed)
+        gan.fit(data.ring(), steps=30, batch_size=32)
+        runs.append(gan.sample(100))
+    assert np.array_equal(runs[0], runs[1])
+    assert not np.array_equal(runs[0], runs[2])
+
+
+def test_sampling_does_not_disturb_training():
+    a, b = small_gan(), small_gan()
+    a.fit(data.ring(), steps=10, batch_size=16)
+    b.fit(data.ring(), steps=5, batch_size=16)
+    b.sample(1000)
+    b.fit(data.ring(), steps=5, batch_size=16)
+    assert same(a.G.params, b.G.params)
+
+
+def test_resuming_from_a_checkpoint_is_bit_identical(tmp_path):
+    ring = data.ring()
+    straight = small_gan(lr_decay_steps=40)
+    straight.fit(ring, steps=40, batch_size=32)
+
+    first = small_gan(lr_decay_steps=40)
+    first.fit(ring, steps=15, batch_size=32)
+    checkpoint.save(tmp_path / "c.npz", first, {"note": "half way"})
+    resumed, extra = checkpoint.load(tmp_path / "c.npz")
+    assert extra == {"note": "half way"} and resumed.step == 15
+    resumed.fit(ring, steps=25, batch_size=32)
+
+    assert same(resumed.G.params, straight.G.params) and same(resumed.D.params, straight.D.params)
+    assert same(resumed.opt_d.m, straight.opt_d.m) and resumed.opt_g.t == straight.opt_g.t
+    np.testing.assert_array_equal(resumed.history["d_loss"], straight.history["d_loss"])
+
+
+def test_a_request_to_stop_ends_after_the_current_step():
+    gan = small_gan()
+    gan.fit(data.ring(), steps=100, batch_size=8, log_every=3,
+            callback=lambda g, rows: g.request_stop() if g.step >= 6 else None)
+    assert gan.step == 6 and len(gan.history["step"]) == 6
+
+
+def test_bad_settings_are_named():
+    G, D = MLP((2, 8, 2)), MLP((2, 8, 1))
+    with pytest.raises(ValueError, match="'wgan'"):
+        GAN(G, D, objective="wgan")
+    with pytest.raises(ValueError, match="d_steps must be at least 1, got 0"):
+        GAN(G, D, d_steps=0)
+    with pytest.raises(ValueError, match="lr must be a positive"):
+        GAN(G, D, lr_g=-1.0)
+    with pytest.raises(ValueError, match="output width 2 must equal D's input width 3"):
+        GAN(G, MLP((3, 8, 1)))
+    with pytest.raises(ValueError, match="one logit"):
+        GAN(G, MLP((2, 8, 2)))
+    with pytest.raises(TypeError, match="MLP"):
+        GAN(G, "D")
+    gan = GAN(G, D)
+    with pytest.raises(ValueError, match="steps must be at least 1, got -5"):
+        gan.fit(data.ring(), steps=-5)
+    with pytest.raises(ValueError, match="batch_size must be at least 1, got 0"):
+        gan.fit(data.ring(), steps=5, batch_size=0)
+    with pytest.raises(ValueError, match="dimension 2"):
+        gan.fit(data.gaussian(), steps=5)

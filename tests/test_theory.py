@@ -1,0 +1,91 @@
+"""The theory against closed forms and high-precision numeric integration."""
+import math
+
+import numpy as np
+import pytest
+
+from minigan import theory
+
+LOG2 = math.log(2)
+
+
+def uniform(a, b):
+    return lambda x: np.where((x >= a) & (x <= b), 1.0 / (b - a), 0.0)
+
+
+def test_optimal_discriminator_is_the_density_ratio():
+    p, q = theory.gaussian_density(0.0, 1.0), theory.gaussian_density(1.0, 2.0)
+    d_star = theory.optimal_discriminator(p, q)
+    x = np.array([-2.0, 0.0, 0.5, 3.0])
+    np.testing.assert_allclose(d_star(x), p(x) / (p(x) + q(x)), rtol=1e-15)
+    assert np.all(theory.optimal_discriminator(p, p)(x) == 0.5)  # P_G = P_data: D* = 1/2 everywhere
+    np.testing.assert_array_equal(theory.optimal_discriminator(uniform(0, 1), uniform(2, 3))(
+        np.array([0.5, 1.5, 2.5])), [1.0, 0.5, 0.0])  # no mass at 1.5: no evidence, 1/2
+
+
+def test_d_star_maximises_v_pointwise():
+    # a log D + b log(1 - D) is maximal at D = a / (a + b): nudging D* either way lowers V.
+    p, q = theory.gaussian_density(0.0, 1.0), theory.gaussian_density(1.5, 0.7)
+    d_star = theory.optimal_discriminator(p, q)
+    best = theory.value_function(p, q, d_star, -12, 12)
+    for shift in (-0.05, 0.05):
+        nudged = lambda x: np.clip(d_star(x) + shift, 1e-12, 1 - 1e-12)
+        assert theory.value_function(p, q, nudged, -12, 12) < best
+
+
+def test_jsd_closed_forms():
+    p = theory.gaussian_density(0.0, 1.0)
+    assert theory.jsd(p, p, -12, 12) == pytest.approx(0.0, abs=1e-12)
+    far = theory.gaussian_density(60.0, 1.0)
+    assert theory.jsd(p, far, -15, 75) == pytest.approx(LOG2, abs=1e-9)  # disjoint in practice
+    # U[0, 1] against U[0.5, 1.5]: the overlap contributes 0, each half-width part 1/4 log 2.
+    # Jumps cost Simpson's rule its order (the error is O(h) there), hence the looser bound.
+    assert theory.jsd(uniform(0, 1), uniform(0.5, 1.5), 0.0, 1.5) == pytest.approx(0.5 * LOG2, abs=1e-5)
+
+
+def test_jsd_of_gaussians_against_high_precision_integration():
+    # Reference: the same integral on a 100x finer grid with the trapezoid rule, which agrees with
+    # Simpson to ~1e-12 here; the default grid must reach 1e-6.
+    p, q = theory.gaussian_density(0.0, 1.0), theory.gaussian_density(1.0, 0.5)
+    x = np.linspace(-14, 14, 4_000_001)
+    a, b = p(x), q(x)
+    m = (a + b) / 2
+    reference = np.trapezoid(0.5 * a * np.log(a / m) + 0.5 * b * np.log(b / m), x)
+    assert theory.jsd(p, q, -14, 14) == pytest.approx(reference, abs=1e-6)
+    assert 0 < reference < LOG2
+
+
+def test_v_at_d_star_is_minus_two_log_two_plus_twice_the_jsd():
+    for (m1, s1), (m2, s2) in [((0, 1), (0, 1)), ((0, 1), (1, 1)), ((0, 1), (2, 0.5)), ((-1, 0.3), (3, 2))]:
+        p, q = theory.gaussian_density(m1, s1), theory.gaussian_density(m2, s2)
+        v = theory.value_function(p, q, theory.optimal_discriminator(p, q), -20, 20)
+        assert v == pytest.approx(theory.max_value(p, q, -20, 20), abs=1e-9)
+        assert -2 * LOG2 - 1e-9 <= v <= 1e-9  # between -2 log 2 (P_G = P_data) and 0 (disjoint)
+
+
+def test_monte_carlo_v_approaches_the_integral():
+    rng = np.random.default_rng(0)
+    p, q = theory.gaussian_density(0.0, 1.0), theory.gaussian_density(1.0, 1.0)
+    d_star = theory.optimal_discriminator(p, q)
+    exact = theory.value_function(p, q, d_star, -15, 15)
+    x_real, x_fake = rng.normal(0, 1, 400_000), rng.normal(1, 1, 400_000)
+    assert theory.value_function_mc(d_star(x_real), d_star(x_fake)) == pytest.approx(exact, abs=5e-3)
+
+
+def test_bad_arguments_are_named():
+    p = theory.gaussian_density(0.0, 1.0)
+    with pytest.raises(ValueError, match="lo=1.*hi=0"):
+        theory.jsd(p, p, 1, 0)
+    with pytest.raises(ValueError, match="probabilities"):
+        theory.value_function_mc([1.5], [0.5])
+    with pytest.raises(ValueError, match="std must be positive"):
+        theory.gaussian_density(0.0, 0.0)
+
+
+def test_kl_of_gaussians_has_its_closed_form():
+    # KL(N(m1, s1^2) || N(m2, s2^2)) = log(s2/s1) + (s1^2 + (m1 - m2)^2) / (2 s2^2) - 1/2
+    m1, s1, m2, s2 = 0.0, 1.0, 1.0, 2.0
+    exact = math.log(s2 / s1) + (s1**2 + (m1 - m2) ** 2) / (2 * s2**2) - 0.5
+    got = theory.kl(theory.gaussian_density(m1, s1), theory.gaussian_density(m2, s2), -20, 20)
+    assert got == pytest.approx(exact, abs=1e-9)
+    assert theory.kl(uniform(0, 2), uniform(0, 1), -1, 3) == math.inf  # P has mass where Q has none
