@@ -22,7 +22,7 @@ PAIRS = [  # (P_data mean, std), (P_G mean, std)
     ((0.0, 1.0), (2.0, 0.5)),
     ((-1.0, 0.5), (1.0, 1.5)),
 ]
-STEPS, QUICK_STEPS = 6000, 400
+STEPS, QUICK_STEPS = 6000, 150
 BATCH = 1024
 LR = 3e-3  # decays linearly to 1%: the last steps average out minibatch noise
 HIDDEN = (64, 64)

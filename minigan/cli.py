@@ -33,7 +33,7 @@ from .mlp import MLP
 # the gradient's size, so the grid (8 units wide) wants larger steps than the ring (2 wide).
 PRESETS = {
     "gaussian": {"steps": 3000, "lr": 1e-3, "noise_dim": 1},
-    "ring": {"steps": 12000, "lr": 2e-3, "noise_dim": 2},
+    "ring": {"steps": 16000, "lr": 2e-3, "noise_dim": 2},
     "grid": {"steps": 20000, "lr": 6e-3, "noise_dim": 2},
 }
 N_SAMPLES = 2500  # the evaluation protocol's sample count
@@ -216,7 +216,7 @@ def _write_outputs(out, gan, target, settings, samples, result, plots):
             logits, _ = gan.D.forward(backend.xp.asarray(x, dtype=gan.D.dtype))  # (n, 1)
             return backend.to_numpy(sigmoid(logits))[:, 0]
 
-        figures.save(figures.samples_figure(samples, target, f"{target!r}: G's samples after {gan.step} steps"),
+        figures.save(figures.samples_figure(samples, target, f"G's samples after {gan.step} steps"),
                      os.path.join(out, "samples.png"))
         figures.save(figures.decision_figure(discriminate, target, samples), os.path.join(out, "decision.png"))
         figures.save(figures.history_figure(gan.history), os.path.join(out, "history.png"))
