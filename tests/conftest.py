@@ -10,3 +10,12 @@ def numpy_backend():
     minigan.use("numpy")
     yield
     minigan.use("numpy")
+
+
+try:  # property tests draw the same examples on every run: CI must not flicker
+    from hypothesis import settings
+
+    settings.register_profile("minigan", derandomize=True, deadline=None)
+    settings.load_profile("minigan")
+except ImportError:
+    pass
