@@ -21,7 +21,6 @@ from minigan.plots import _pyplot, figure_to_image, save, save_gif
 RUNS = [("ring", "non-saturating"), ("ring", "minimax"), ("grid", "non-saturating"), ("grid", "minimax")]
 QUICK_STEPS = 200
 BATCH = 256
-HIDDEN = (128, 128)
 SNAPSHOTS = (0.05, 0.3, 1.0)  # fractions of each run shown as columns
 FRAMES, QUICK_FRAMES = 30, 5
 SEED = 0
@@ -47,15 +46,15 @@ history_frames = []  # per run: samples at each frame
 for row, (name, objective) in enumerate(RUNS):
     target, preset = data.dataset(name), PRESETS[name]
     steps = QUICK_STEPS if args.quick else preset["steps"]
-    G = MLP((preset["noise_dim"], *HIDDEN, target.dim), "relu", rng=2 * SEED + 1)
-    D = MLP((target.dim, *HIDDEN, 1), "leaky_relu", rng=2 * SEED + 2)
-    gan = GAN(G, D, objective=objective, lr_g=preset["lr"], lr_d=preset["lr"], seed=SEED)
+    G = MLP((preset["noise_dim"], *preset["g_hidden"], target.dim), preset["g_activation"], rng=2 * SEED + 1)
+    D = MLP((target.dim, *preset["d_hidden"], 1), "leaky_relu", rng=2 * SEED + 2)
+    gan = GAN(G, D, objective=objective, lr_g=preset["lr_g"], lr_d=preset["lr_d"], seed=SEED)
     snapshot_steps = [round(f * steps) for f in SNAPSHOTS]
     frame_every = max(1, steps // (QUICK_FRAMES if args.quick else FRAMES))
     frames = []
     for step in range(1, steps + 1):
         decay = max(0.01, 1 - 0.99 * (step - 1) / steps)  # the lr schedule of minigan train
-        gan.opt_d.lr, gan.opt_g.lr = preset["lr"] * decay, preset["lr"] * decay
+        gan.opt_d.lr, gan.opt_g.lr = preset["lr_d"] * decay, preset["lr_g"] * decay
         gan.discriminator_step(target, BATCH)  # train D
         gan.generator_step(BATCH)  # train G
         if step % frame_every == 0:

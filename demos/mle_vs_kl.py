@@ -28,9 +28,9 @@ from minigan.plots import _pyplot, save
 # -- settings --------------------------------------------------------------------------------
 TARGET = GaussianMixture([[-2.0], [2.0]], sigma=0.5, name="two Gaussians")
 M = 20000  # samples of P_data
-STEPS, QUICK_STEPS = 300, 60
-LR = 0.1  # plain gradient ascent
-START = (3.0, math.log(0.3))  # mu, log s: a narrow Gaussian on one side
+STEPS, QUICK_STEPS = 800, 60
+LR = 0.05  # plain gradient ascent
+START = (3.0, 0.0)  # mu, log s: N(3, 1), beside one of the modes
 SEED = 0
 LO, HI = -6.0, 6.0  # quadrature range: holds all of P_data, and P_G never underflows to 0 inside it
 

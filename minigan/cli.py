@@ -31,10 +31,14 @@ from .mlp import MLP
 # Defaults per target, tuned on a 2-core CPU (see README, "Defaults and why"). The learning
 # rate scales with the target's extent: Adam moves every weight by about lr per step whatever
 # the gradient's size, so the grid (8 units wide) wants larger steps than the ring (2 wide).
+# The 1-D Gaussian is a different game: a small smooth G (one tanh layer) against a larger D kept
+# near its optimum by k = 5 steps; a ReLU G folds its noise there and p_G grows lumps.
+_MIXTURE = {"noise_dim": 2, "g_hidden": [128, 128], "d_hidden": [128, 128], "g_activation": "relu", "d_steps": 1}
 PRESETS = {
-    "gaussian": {"steps": 3000, "lr": 1e-3, "noise_dim": 1},
-    "ring": {"steps": 16000, "lr": 2e-3, "noise_dim": 2},
-    "grid": {"steps": 20000, "lr": 6e-3, "noise_dim": 2},
+    "gaussian": {"steps": 2000, "lr_g": 5e-3, "lr_d": 2e-3, "noise_dim": 1, "g_hidden": [16],
+                 "d_hidden": [64, 64], "g_activation": "tanh", "d_steps": 5},
+    "ring": {**_MIXTURE, "steps": 16000, "lr_g": 2e-3, "lr_d": 2e-3},
+    "grid": {**_MIXTURE, "steps": 20000, "lr_g": 6e-3, "lr_d": 6e-3},
 }
 N_SAMPLES = 2500  # the evaluation protocol's sample count
 
@@ -92,7 +96,7 @@ def build_parser():
     train.add_argument("--lr-d", type=_positive_float, help="D's Adam learning rate (default: per dataset)")
     train.add_argument("--lr-g", type=_positive_float, help="G's Adam learning rate (default: per dataset)")
     train.add_argument("--hidden", type=_widths, help="hidden widths of G and D, e.g. 128 or 256,256,256 "
-                                                      "(default: 128,128)")
+                                                      "(default: per dataset; 128,128 on the mixtures)")
     train.add_argument("--seed", type=_whole(0), help="random seed (default: 0)")
     train.add_argument("--backend", choices=backend.BACKENDS, default="auto", help="array backend (default: auto)")
     train.add_argument("--out", help="output folder (default: runs/DATASET)")
@@ -113,16 +117,17 @@ def _new_run(args):
         "objective": args.objective or "non-saturating",
         "steps": args.steps or preset["steps"],
         "batch_size": args.batch_size or 256,
-        "d_steps": args.d_steps or 1,
-        "lr_g": args.lr_g or preset["lr"],
-        "lr_d": args.lr_d or preset["lr"],
-        "hidden": args.hidden or [128, 128],
+        "d_steps": args.d_steps or preset["d_steps"],
+        "lr_g": args.lr_g or preset["lr_g"],
+        "lr_d": args.lr_d or preset["lr_d"],
+        "g_hidden": args.hidden or preset["g_hidden"],
+        "d_hidden": args.hidden or preset["d_hidden"],
         "seed": 0 if args.seed is None else args.seed,
     }
     target = data.dataset(dataset)
-    widths = settings["hidden"]
-    G = MLP([preset["noise_dim"], *widths, target.dim], "relu", rng=2 * settings["seed"] + 1)
-    D = MLP([target.dim, *widths, 1], "leaky_relu", rng=2 * settings["seed"] + 2)
+    G = MLP([preset["noise_dim"], *settings["g_hidden"], target.dim], preset["g_activation"],
+            rng=2 * settings["seed"] + 1)
+    D = MLP([target.dim, *settings["d_hidden"], 1], "leaky_relu", rng=2 * settings["seed"] + 2)
     gan = GAN(G, D, objective=settings["objective"], d_steps=settings["d_steps"], lr_g=settings["lr_g"],
               lr_d=settings["lr_d"], lr_decay_steps=settings["steps"], seed=settings["seed"])
     return gan, target, settings
@@ -133,11 +138,13 @@ def _resumed_run(args):
         gan, settings = checkpoint.load(args.resume)
     except ValueError as exc:
         raise UsageError(f"argument --resume: {exc}") from None
+    saved = dict(settings, hidden=settings.get("g_hidden"))  # --hidden sets G's and D's widths alike
     for option in ("dataset", "objective", "d_steps", "lr_g", "lr_d", "hidden", "seed"):
         given = getattr(args, option)
-        if given is not None and given != settings.get(option):
+        if given is not None and (given != saved.get(option) or
+                                  (option == "hidden" and given != settings.get("d_hidden"))):
             flag = "--" + option.replace("_", "-")
-            raise UsageError(f"argument {flag}: {given!r} differs from the resumed run's {settings.get(option)!r}; "
+            raise UsageError(f"argument {flag}: {given!r} differs from the resumed run's {saved.get(option)!r}; "
                              f"leave it out when resuming")
     if args.steps is not None:
         settings["steps"] = args.steps
