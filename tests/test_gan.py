@@ -140,3 +140,19 @@ def test_bad_settings_are_named():
         gan.fit(data.ring(), steps=5, batch_size=0)
     with pytest.raises(ValueError, match="dimension 2"):
         gan.fit(data.gaussian(), steps=5)
+
+
+def test_restore_into_an_existing_gan_and_refuse_another_architecture(tmp_path):
+    gan = small_gan()
+    gan.fit(data.ring(), steps=5, batch_size=16)
+    checkpoint.save(tmp_path / "c.npz", gan, {"k": 1})
+    fresh = small_gan()
+    assert checkpoint.restore(tmp_path / "c.npz", fresh) == {"k": 1}
+    assert fresh.step == 5 and same(fresh.G.params, gan.G.params)
+    wider = GAN(MLP((2, 64, 2), rng=0), MLP((2, 32, 32, 1), "leaky_relu", rng=1))
+    with pytest.raises(ValueError, match="different G"):
+        checkpoint.restore(tmp_path / "c.npz", wider)
+    (tmp_path / "newer.npz").write_bytes(b"")
+    np.savez(tmp_path / "newer.npz", format_version=99, config="{}")
+    with pytest.raises(ValueError, match="format version 99, newer"):
+        checkpoint.load(tmp_path / "newer.npz")
