@@ -156,3 +156,15 @@ def test_restore_into_an_existing_gan_and_refuse_another_architecture(tmp_path):
     np.savez(tmp_path / "newer.npz", format_version=99, config="{}")
     with pytest.raises(ValueError, match="format version 99, newer"):
         checkpoint.load(tmp_path / "newer.npz")
+
+
+def test_fit_copies_to_the_host_only_at_logging_points(monkeypatch):
+    # On a GPU every host copy waits for the device; the loop must not make one per step.
+    import minigan.gan
+
+    calls = []
+    real_to_numpy = minigan.gan.to_numpy
+    monkeypatch.setattr(minigan.gan, "to_numpy", lambda a: calls.append(1) or real_to_numpy(a))
+    gan = small_gan()
+    gan.fit(data.ring(), steps=300, batch_size=8, log_every=100)
+    assert len(calls) == 3  # one block of records per logging point, none per step
