@@ -16,6 +16,7 @@ import numpy as np
 
 import minigan
 from minigan import GAN, MLP, data, theory
+from minigan.optim import linear_decay
 from minigan.plots import _pyplot, figure_to_image, save, save_gif
 
 # -- settings --------------------------------------------------------------------------------
@@ -92,7 +93,7 @@ for step in range(steps + 1):
         frames.append(figure_to_image(frame))
     if step == steps:
         break
-    decay = max(0.01, 1 - 0.99 * step / steps)
+    decay = linear_decay(step, steps)
     gan.opt_d.lr, gan.opt_g.lr = LR_D * decay, LR_G * decay
     for _ in range(K):  # train D: k steps on fresh real and fake minibatches
         gan.discriminator_step(TARGET, BATCH)

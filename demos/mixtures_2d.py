@@ -15,6 +15,7 @@ import numpy as np
 import minigan
 from minigan import GAN, MLP, data, metrics
 from minigan.cli import PRESETS
+from minigan.optim import linear_decay
 from minigan.plots import _pyplot, figure_to_image, save, save_gif
 
 # -- settings --------------------------------------------------------------------------------
@@ -53,7 +54,7 @@ for row, (name, objective) in enumerate(RUNS):
     frame_every = max(1, steps // (QUICK_FRAMES if args.quick else FRAMES))
     frames = []
     for step in range(1, steps + 1):
-        decay = max(0.01, 1 - 0.99 * (step - 1) / steps)  # the lr schedule of minigan train
+        decay = linear_decay(step - 1, steps)  # the lr schedule of minigan train
         gan.opt_d.lr, gan.opt_g.lr = preset["lr_d"] * decay, preset["lr_g"] * decay
         gan.discriminator_step(target, BATCH)  # train D
         gan.generator_step(BATCH)  # train G

@@ -21,7 +21,7 @@ import os
 
 import numpy as np
 
-from minigan import data, theory
+from minigan import theory
 from minigan.data import GaussianMixture
 from minigan.plots import _pyplot, save
 

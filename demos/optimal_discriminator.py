@@ -14,6 +14,7 @@ import numpy as np
 
 import minigan
 from minigan import MLP, Adam, discriminator_gradients, theory
+from minigan.optim import linear_decay
 from minigan.plots import _pyplot, save
 
 # -- settings --------------------------------------------------------------------------------
@@ -51,7 +52,7 @@ for ax, ((m_data, s_data), (m_g, s_g)) in zip(axes, PAIRS):
         real = rng.normal(m_data, s_data, size=(BATCH, 1))
         fake = rng.normal(m_g, s_g, size=(BATCH, 1))
         _, grads, _, _ = discriminator_gradients(D, real, fake)
-        opt.lr = LR * max(0.01, 1 - 0.99 * step / steps)
+        opt.lr = LR * linear_decay(step, steps)
         opt.step(grads)
 
     def d_of(x):  # D's probability on host points (n,)

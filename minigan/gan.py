@@ -26,7 +26,7 @@ from .backend import to_numpy, xp
 from .data import noise
 from .losses import OBJECTIVES, discriminator_loss, generator_loss, sigmoid
 from .mlp import MLP
-from .optim import Adam
+from .optim import Adam, linear_decay
 
 
 def _check_batch(name, x, width):
@@ -184,7 +184,7 @@ class GAN:
         Returns its record (6,) on the device, columns ``HISTORY_COLUMNS`` (D's from its last step).
         """
         if self.lr_decay_steps is not None:
-            fraction = max(0.01, 1 - 0.99 * self.step / self.lr_decay_steps)
+            fraction = linear_decay(self.step, self.lr_decay_steps)
             self.opt_g.lr, self.opt_d.lr = self.lr_g * fraction, self.lr_d * fraction
         for _ in range(self.d_steps):  # train D
             d_loss, d_real, d_fake, d_norm = self.discriminator_step(dataset, batch_size)

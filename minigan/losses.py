@@ -16,7 +16,6 @@ The value function of the lecture (Goodfellow et al. 2014, eq. 1) is
 
 D maximises V; G minimises it. Losses here are batch means with those signs.
 """
-from .backend import xp
 from .layers import sigmoid, softplus
 
 OBJECTIVES = ("minimax", "non-saturating")

@@ -28,6 +28,12 @@ def _check_fraction(name, value):
     return float(value)
 
 
+def linear_decay(step, total, final=0.01):
+    """Learning-rate factor for iteration ``step`` of ``total``: 1 at the start, falling linearly to
+    ``final`` at ``total`` and staying there. Multiply an optimizer's initial lr by it."""
+    return max(final, 1 - (1 - final) * step / total)
+
+
 class Optimizer:
     """Shared plumbing: checks that grads match params, and saves and restores the state."""
 

@@ -94,3 +94,11 @@ def test_bad_hyperparameters_and_grads_are_named():
         opt.step({"w": np.zeros((2, 1))})
     with pytest.raises(ValueError, match="keys"):
         opt.step({"v": np.zeros(2)})
+
+
+def test_linear_decay_falls_from_one_to_its_floor_and_stays():
+    from minigan.optim import linear_decay
+
+    assert linear_decay(0, 100) == 1.0
+    assert linear_decay(50, 100) == pytest.approx(1 - 0.99 * 0.5)
+    assert linear_decay(100, 100) == pytest.approx(0.01) and linear_decay(500, 100) == 0.01
