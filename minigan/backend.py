@@ -26,10 +26,16 @@ name = "numpy"  # its short name: "numpy" or "cupy"
 
 
 class _ArrayModule:
-    """Forwards ``xp.anything`` to the active array module (NumPy or CuPy)."""
+    """Forwards ``xp.anything`` to the active array module (NumPy or CuPy).
 
-    def __getattr__(self, attr):
-        return getattr(_active, attr)
+    Each name is looked up once and then kept on the stand-in (``use`` forgets them all),
+    so ``xp.matmul`` in the training loop costs a plain attribute read, not a call.
+    """
+
+    def __getattr__(self, attr):  # called only for names not yet kept
+        value = getattr(_active, attr)
+        setattr(self, attr, value)
+        return value
 
     def __repr__(self):
         return f"<minigan.backend.xp -> {_active.__name__}>"
@@ -69,6 +75,7 @@ def use(backend):
     global _active, name
     if not isinstance(backend, str) or backend not in BACKENDS:
         raise ValueError(f"backend must be one of {BACKENDS}, got {backend!r}")
+    vars(xp).clear()  # forget the names kept from the previous module
     if backend == "numpy":
         _active, name = numpy, "numpy"
     elif backend == "cupy":

@@ -24,7 +24,8 @@ import numpy
 from . import backend
 from .backend import to_numpy, xp
 from .data import noise
-from .losses import OBJECTIVES, discriminator_loss, generator_loss, sigmoid
+from .buffers import Buffers, FlatArrays
+from .losses import OBJECTIVES, discriminator_loss, generator_loss
 from .mlp import MLP
 from .optim import Adam, linear_decay
 
@@ -34,7 +35,7 @@ def _check_batch(name, x, width):
         raise ValueError(f"{name} must have shape (N, {width}), got {getattr(x, 'shape', type(x))}")
 
 
-def discriminator_gradients(D, real, fake):
+def discriminator_gradients(D, real, fake, out=None, buffers=None):
     """L_D on a real batch (N_r, dim) and a fake batch (N_f, dim), and dL_D/dtheta_D.
 
     The loss sums over both batches, so its gradient is the sum of D's backward pass on
@@ -44,20 +45,23 @@ def discriminator_gradients(D, real, fake):
 
     Returns ``(loss, grads, mean_d_real, mean_d_fake)``: ``grads`` keyed like ``D.params``, and
     the batch means of D(x) and D(G(z)) (0-d arrays, left on the device), which tell how
-    confidently D separates the two.
+    confidently D separates the two. ``out``: optional gradient arrays to fill (see
+    ``MLP.backward``); ``buffers``: D's pass's reusable arrays (see ``MLP.forward``).
     """
     _check_batch("real", real, D.in_features)
     _check_batch("fake", fake, D.in_features)
     n_real = real.shape[0]
-    logits, cache = D.forward(xp.concatenate([real, fake]))  # (N_r + N_f, 1)
+    logits, cache = D.forward(xp.concatenate([real, fake]), buffers)  # (N_r + N_f, 1)
     real_logits, fake_logits = logits[:n_real], logits[n_real:]  # (N_r, 1), (N_f, 1)
     loss, d_real_logits, d_fake_logits = discriminator_loss(real_logits, fake_logits)
     # The inputs are data and G's output held fixed: D's step needs no dL/dx.
-    _, grads = D.backward(xp.concatenate([d_real_logits, d_fake_logits]), cache, need_dx=False)
-    return loss, grads, sigmoid(real_logits).mean(), sigmoid(fake_logits).mean()
+    _, grads = D.backward(xp.concatenate([d_real_logits, d_fake_logits]), cache, need_dx=False, out=out)
+    # The batch means of D(x) and D(G(z)), read off the gradients just computed rather than
+    # by two more sigmoids:  dL/dl_r = (D(x) - 1) / N_r  and  dL/dl_f = D(G(z)) / N_f.
+    return loss, grads, 1 + d_real_logits.sum(), d_fake_logits.sum()
 
 
-def generator_gradients(G, D, z, objective="non-saturating"):
+def generator_gradients(G, D, z, objective="non-saturating", out=None, buffers=(None, None)):
     """G's loss on noise z (N, noise_dim) and dL_G/dtheta_G, backpropagated through D.
 
         x = G(z)              (N, dim)
@@ -66,17 +70,19 @@ def generator_gradients(G, D, z, objective="non-saturating"):
         dL/dx = D.backward    (N, dim)   D's weight gradients skipped, D unchanged
         dL/dtheta_G = G.backward(dL/dx)
 
-    Returns ``(loss, grads)`` with ``grads`` keyed like ``G.params``.
+    Returns ``(loss, grads)`` with ``grads`` keyed like ``G.params`` (written into ``out`` if given).
+    ``buffers``: reusable arrays for G's pass and D's pass (see ``MLP.forward``).
     """
     _check_batch("z", z, G.in_features)
     if G.out_features != D.in_features:
         raise ValueError(f"G's output width {G.out_features} must equal D's input width {D.in_features}")
-    fake, g_cache = G.forward(z)  # (N, dim)
-    fake_logits, d_cache = D.forward(fake)  # (N, 1)
+    g_buffers, d_buffers = buffers
+    fake, g_cache = G.forward(z, g_buffers)  # (N, dim)
+    fake_logits, d_cache = D.forward(fake, d_buffers)  # (N, 1)
     loss, d_fake_logits = generator_loss(fake_logits, objective)  # (N, 1)
     d_fake, _ = D.backward(d_fake_logits, d_cache, need_param_grads=False)  # (N, dim)
     assert d_fake.shape == fake.shape, (d_fake.shape, fake.shape)  # a (N, 1) here would broadcast silently
-    _, grads = G.backward(d_fake, g_cache, need_dx=False)
+    _, grads = G.backward(d_fake, g_cache, need_dx=False, out=out)
     return loss, grads
 
 
@@ -92,8 +98,8 @@ class TrainingDiverged(RuntimeError):
 
 
 def _grad_norm(grads):
-    """||g|| over all of a network's parameters, as a 0-d device array (no host copy)."""
-    return xp.sqrt(sum((g * g).sum() for g in grads.values()))
+    """||g|| over all of a network's parameters (a FlatArrays), as a 0-d device array (no host copy)."""
+    return xp.sqrt(xp.dot(grads.buffer, grads.buffer))  # every entry at once: one product
 
 
 def _check_whole(name, value, minimum=1):
@@ -136,6 +142,13 @@ class GAN:
         self.seed = _check_whole("seed", seed, minimum=0)
         self.opt_g = Adam(G.params, lr=lr_g, betas=betas)  # each player its own optimizer state
         self.opt_d = Adam(D.params, lr=lr_d, betas=betas)
+        # Each step's gradients are written into these, not into new arrays; as FlatArrays they
+        # let Adam and the gradient norm run over each network's parameters in one pass.
+        self.g_grads, self.d_grads = FlatArrays.zeros_like(G.params), FlatArrays.zeros_like(D.params)
+        # Layer outputs are written into reused arrays too, one set per pass: G's, D's on
+        # [real; fake] (the D step) and D's on G's samples (the G step), since each pass's
+        # arrays have their own batch size.
+        self._buffers = {"G": Buffers(), "D on real and fake": Buffers(), "D on fake": Buffers()}
         self.lr_g, self.lr_d, self.betas = self.opt_g.lr, self.opt_d.lr, tuple(betas)
         self.lr_decay_steps = None if lr_decay_steps is None else _check_whole("lr_decay_steps", lr_decay_steps)
         self.rng = backend.default_rng(self.seed)
@@ -163,8 +176,9 @@ class GAN:
         dtype = self.D.dtype
         real = dataset.sample(batch_size, self.rng, dtype=dtype)  # (B, dim)
         z = noise(batch_size, self.noise_dim, self.rng, dtype=dtype)  # (B, noise_dim)
-        fake, _ = self.G.forward(z)  # (B, dim): G's output, held fixed; G's cache is not needed
-        d_loss, d_grads, d_real, d_fake = discriminator_gradients(self.D, real, fake)
+        fake, _ = self.G.forward(z, self._buffers["G"])  # (B, dim): G's output, held fixed; no cache needed
+        d_loss, d_grads, d_real, d_fake = discriminator_gradients(
+            self.D, real, fake, out=self.d_grads, buffers=self._buffers["D on real and fake"])
         self.opt_d.step(d_grads)
         return xp.stack([d_loss, d_real, d_fake, _grad_norm(d_grads)])
 
@@ -174,7 +188,8 @@ class GAN:
         Returns the device array [G loss, ||dL_G/dtheta_G||].
         """
         z = noise(batch_size, self.noise_dim, self.rng, dtype=self.G.dtype)  # (B, noise_dim)
-        g_loss, g_grads = generator_gradients(self.G, self.D, z, self.objective)
+        g_loss, g_grads = generator_gradients(self.G, self.D, z, self.objective, out=self.g_grads,
+                                              buffers=(self._buffers["G"], self._buffers["D on fake"]))
         self.opt_g.step(g_grads)
         return xp.stack([g_loss, _grad_norm(g_grads)])
 
@@ -300,6 +315,8 @@ class GAN:
 
 
 def _rng_state(rng):
-    """The random stream's exact state where the backend exposes it (NumPy does), else None."""
-    bit_generator = getattr(rng, "bit_generator", None)
-    return getattr(bit_generator, "state", None)
+    """The random stream's exact state where the backend exposes it as a dict (NumPy does), else
+    None. (CuPy's generators have a ``bit_generator`` too, but its ``state`` is a method
+    returning device memory, not a settable description.)"""
+    state = getattr(getattr(rng, "bit_generator", None), "state", None)
+    return state if isinstance(state, dict) else None

@@ -18,6 +18,7 @@ import numpy
 
 from . import backend
 from .backend import xp
+from .buffers import FlatArrays, take
 from .layers import Linear, activation
 
 # Gain of the initialisation for each hidden activation (He et al. 2015 for the ReLU family,
@@ -77,14 +78,18 @@ class MLP:
             rng = backend.default_rng(rng)
         elif not hasattr(rng, "standard_normal"):
             raise TypeError(f"rng must be a seed (int), None or a random Generator, got {rng!r}")
-        self.params = {}
+        shapes = {}
+        for i, (fan_in, fan_out) in enumerate(zip(self.sizes[:-1], self.sizes[1:]), start=1):
+            shapes[f"W{i}"], shapes[f"b{i}"] = (fan_in, fan_out), (fan_out,)
+        # All parameters live in one contiguous buffer (``params.buffer``), so that the
+        # optimizer can update them in one pass; ``params["W1"]`` etc. are views into it.
+        self.params = FlatArrays.zeros(shapes, self.dtype)
         for i, (fan_in, fan_out) in enumerate(zip(self.sizes[:-1], self.sizes[1:]), start=1):
             is_output = i == n_layers
             gain = INIT_GAIN["identity" if is_output else hidden_activation]
             std = gain / math.sqrt(fan_in)
             W = rng.standard_normal((fan_in, fan_out), dtype=numpy.float64) * std
-            self.params[f"W{i}"] = xp.asarray(W, dtype=self.dtype)  # (fan_in, fan_out)
-            self.params[f"b{i}"] = xp.zeros(fan_out, dtype=self.dtype)  # (fan_out,)
+            self.params[f"W{i}"] = xp.asarray(W, dtype=self.dtype)  # (fan_in, fan_out); biases stay 0
 
     def __repr__(self):
         widths = "-".join(str(s) for s in self.sizes)
@@ -105,8 +110,14 @@ class MLP:
     def out_features(self):
         return self.sizes[-1]
 
-    def forward(self, x):
-        """y = MLP(x) for x of shape (N, sizes[0]); returns ``(y, cache)`` with y of shape (N, sizes[-1])."""
+    def forward(self, x, buffers=None):
+        """y = MLP(x) for x of shape (N, sizes[0]); returns ``(y, cache)`` with y of shape (N, sizes[-1]).
+
+        ``buffers``: an optional ``minigan.buffers.Buffers`` to write every layer's output into
+        (and, later, ``backward``'s intermediate gradients), instead of new arrays. The next
+        pass with the same ``buffers`` overwrites y and the cache, so use one per pass whose
+        results must coexist.
+        """
         if getattr(x, "ndim", None) != 2 or x.shape[1] != self.sizes[0]:
             raise ValueError(
                 f"x must have shape (N, {self.sizes[0]}) for this {self!r}, got shape {getattr(x, 'shape', type(x))}")
@@ -116,13 +127,16 @@ class MLP:
             x = x.astype(self.dtype)
         caches = []
         h = x  # (N, sizes[0])
+        n = x.shape[0]
         for i, (linear, act) in enumerate(zip(self.linears, self.activations), start=1):
-            a, linear_cache = linear.forward(h, self.params[f"W{i}"], self.params[f"b{i}"])  # (N, sizes[i])
-            h, act_cache = act.forward(a)  # (N, sizes[i])
+            shape = (n, self.sizes[i])
+            a, linear_cache = linear.forward(h, self.params[f"W{i}"], self.params[f"b{i}"],
+                                             out=take(buffers, f"a{i}", shape, self.dtype))  # (N, sizes[i])
+            h, act_cache = act.forward(a, out=take(buffers, f"h{i}", shape, self.dtype))  # (N, sizes[i])
             caches.append((linear_cache, act_cache))
-        return h, (caches, h.shape)
+        return h, (caches, h.shape, buffers)
 
-    def backward(self, dout, cache, need_dx=True, need_param_grads=True):
+    def backward(self, dout, cache, need_dx=True, need_param_grads=True, out=None):
         """Backprop dout = dL/dy  (N, sizes[-1])  through the network.
 
         Returns ``(dx, grads)``: dx = dL/dx  (N, sizes[0])  and ``grads`` keyed like
@@ -134,18 +148,27 @@ class MLP:
         ``need_param_grads=False`` returns ``grads = {}``: the generator step needs only
         dL/dx out of D, and computing D's weight gradients there would be thrown away.
         ``need_dx=False`` returns ``dx = None``.
+        ``out``: optional arrays keyed like ``params`` (e.g. ``FlatArrays.zeros_like(params)``)
+        to write the gradients into and return, instead of new arrays: the training loop
+        reuses one set every step.
         """
-        caches, out_shape = cache
+        caches, out_shape, buffers = cache
         if getattr(dout, "shape", None) != out_shape:
             raise ValueError(
                 f"dout must have the forward output's shape {out_shape}, got {getattr(dout, 'shape', type(dout))}")
         grads = {}
+        n = dout.shape[0]
         dh = dout  # (N, sizes[-1])
         for i in range(len(self.linears), 0, -1):
             linear_cache, act_cache = caches[i - 1]
-            da = self.activations[i - 1].backward(dh, act_cache)  # (N, sizes[i])
+            da = self.activations[i - 1].backward(
+                dh, act_cache, out=take(buffers, f"da{i}", (n, self.sizes[i]), self.dtype))  # (N, sizes[i])
+            into = (take(buffers, f"dh{i - 1}", (n, self.sizes[i - 1]), self.dtype),
+                    None if out is None else out[f"W{i}"], None if out is None else out[f"b{i}"])
             dh, dW, db = self.linears[i - 1].backward(
-                da, linear_cache, need_dx=need_dx or i > 1, need_params=need_param_grads)  # dh: (N, sizes[i-1])
+                da, linear_cache, need_dx=need_dx or i > 1, need_params=need_param_grads, out=into)  # dh: (N, sizes[i-1])
             if need_param_grads:
                 grads[f"W{i}"], grads[f"b{i}"] = dW, db
+        if need_param_grads and out is not None:
+            grads = out  # filled in place above; return the caller's own dict (a FlatArrays, say)
         return dh, grads

@@ -4,12 +4,18 @@ An optimizer is built on one network's ``params`` dict and keeps its own state; 
 each get their own optimizer, so no momentum ever leaks from one player to the other.
 ``step(grads)`` updates the params in place, after all gradients exist (backward passes
 never touch parameters), with ``grads`` keyed like ``params``.
+
+The rules are elementwise, so they can run array by array or over all parameters at once.
+When params, grads and the optimizer's state are ``FlatArrays`` of one layout (an MLP's
+params are), each rule runs once over the whole buffer: the same arithmetic on every
+entry, bit for bit, in a handful of array operations instead of a handful per parameter.
 """
 import numbers
 
 import numpy
 
 from .backend import xp
+from .buffers import FlatArrays
 
 
 def _check_positive(name, value):
@@ -43,6 +49,9 @@ class Optimizer:
         self.params = params
 
     def _check_grads(self, grads):
+        if isinstance(grads, FlatArrays) and isinstance(self.params, FlatArrays) \
+                and grads.layout == self.params.layout:
+            return  # same names and shapes by construction
         if not isinstance(grads, dict) or grads.keys() != self.params.keys():
             got = sorted(grads) if isinstance(grads, dict) else type(grads).__name__
             raise ValueError(f"grads must have the keys of params {sorted(self.params)}, got {got}")
@@ -50,6 +59,20 @@ class Optimizer:
             if getattr(g, "shape", None) != self.params[key].shape:
                 raise ValueError(
                     f"grads[{key!r}] must have shape {self.params[key].shape}, got {getattr(g, 'shape', type(g))}")
+
+    def _state_like_params(self):
+        """Zeros shaped like params, for a moment or velocity: flat when params are."""
+        if isinstance(self.params, FlatArrays):
+            return FlatArrays.zeros_like(self.params)
+        return {k: xp.zeros_like(p) for k, p in self.params.items()}
+
+    def _blocks(self, grads, *states):
+        """(theta, g, *state) array groups to update: one group of whole buffers when every
+        dict is a FlatArrays of the params' layout, else one group per parameter array."""
+        dicts = (self.params, grads) + states
+        if all(isinstance(d, FlatArrays) and d.layout == self.params.layout for d in dicts):
+            return [tuple(d.buffer for d in dicts)]
+        return [tuple(d[key] for d in dicts) for key in self.params]
 
     def state_dict(self):
         """The optimizer's state as a flat dict of arrays and numbers (for checkpoints)."""
@@ -72,14 +95,13 @@ class SGD(Optimizer):
         super().__init__(params)
         self.lr = _check_positive("lr", lr)
         self.momentum = _check_fraction("momentum", momentum)
-        self.velocity = {k: xp.zeros_like(p) for k, p in params.items()}
+        self.velocity = self._state_like_params()
 
     def step(self, grads):
         self._check_grads(grads)
-        for key, theta in self.params.items():
-            v = self.velocity[key]
+        for theta, g, v in self._blocks(grads, self.velocity):
             v *= self.momentum
-            v -= self.lr * grads[key]
+            v -= self.lr * g
             theta += v
 
     def state_dict(self):
@@ -110,15 +132,14 @@ class Adam(Optimizer):
         self.beta2 = _check_fraction("betas[1]", betas[1])
         self.eps = _check_positive("eps", eps)
         self.t = 0
-        self.m = {k: xp.zeros_like(p) for k, p in params.items()}
-        self.v = {k: xp.zeros_like(p) for k, p in params.items()}
+        self.m = self._state_like_params()
+        self.v = self._state_like_params()
 
     def step(self, grads):
         self._check_grads(grads)
         self.t += 1
         b1, b2, t = self.beta1, self.beta2, self.t
-        for key, theta in self.params.items():
-            g, m, v = grads[key], self.m[key], self.v[key]
+        for theta, g, m, v in self._blocks(grads, self.m, self.v):
             m *= b1
             m += (1 - b1) * g
             v *= b2

@@ -168,3 +168,32 @@ def test_fit_copies_to_the_host_only_at_logging_points(monkeypatch):
     gan = small_gan()
     gan.fit(data.ring(), steps=300, batch_size=8, log_every=100)
     assert len(calls) == 3  # one block of records per logging point, none per step
+
+
+def test_a_stream_without_a_settable_state_is_reseeded_on_resume(tmp_path):
+    """CuPy's generators have a ``bit_generator`` whose ``state`` is a method, not a dict (a
+    checkpoint once failed on it on a GPU): the checkpoint stores no stream state, and the
+    resumed run continues on a stream seeded by (seed, step)."""
+    class MethodState:
+        def state(self):
+            return "device memory"
+
+    class CupyLikeStream:
+        def __init__(self, seed):
+            self.rng, self.bit_generator = np.random.default_rng(seed), MethodState()
+
+        def integers(self, *args, **kw):
+            return self.rng.integers(*args, **kw)
+
+        def standard_normal(self, *args, **kw):
+            return self.rng.standard_normal(*args, **kw)
+
+    gan = small_gan(seed=3)
+    gan.rng = CupyLikeStream(3)
+    gan.fit(data.ring(), steps=5, batch_size=16)
+    checkpoint.save(tmp_path / "c.npz", gan)
+    assert str(np.load(tmp_path / "c.npz")["rng_state"]) == "null"
+    resumed, _ = checkpoint.load(tmp_path / "c.npz")
+    assert resumed.step == 5 and same(resumed.G.params, gan.G.params)
+    reseeded = np.random.default_rng(3 * 1_000_003 + 5).standard_normal(4)
+    np.testing.assert_array_equal(resumed.rng.standard_normal(4), reseeded)  # NumPy here: load checks the live stream
