@@ -18,6 +18,7 @@ import math
 import os
 import signal
 import sys
+import tempfile
 import time
 
 import numpy
@@ -161,8 +162,11 @@ def _prepare_out(path):
         os.makedirs(path, exist_ok=True)
     except OSError as exc:
         raise UsageError(f"argument --out: cannot create folder {path!r} ({exc.strerror})") from None
-    if not os.access(path, os.W_OK):
-        raise UsageError(f"argument --out: folder {path!r} is not writable")
+    try:  # write a file and see, rather than ask os.access: it answers yes to root everywhere
+        with tempfile.TemporaryFile(dir=path):
+            pass
+    except OSError as exc:
+        raise UsageError(f"argument --out: folder {path!r} is not writable ({exc.strerror})") from None
 
 
 # -- the run itself ------------------------------------------------------------------------

@@ -11,26 +11,11 @@ The mixtures follow the protocol of the published baselines (VEEGAN, PacGAN):
 - ``gaussian()``: one 1-D Gaussian, the setting of Goodfellow et al. (2014), Figure 1.
 """
 import math
-import numbers
 
 import numpy
 
-from . import backend
+from . import backend, checks
 from .backend import xp
-
-
-def _check_count(name, n):
-    if isinstance(n, bool) or not isinstance(n, numbers.Integral):
-        raise TypeError(f"{name} must be a whole number, got {n!r}")
-    if n < 1:
-        raise ValueError(f"{name} must be positive, got {n!r}")
-    return int(n)
-
-
-def _check_positive(name, value):
-    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not (0 < value < math.inf):
-        raise ValueError(f"{name} must be a positive finite number, got {value!r}")
-    return float(value)
 
 
 class GaussianMixture:
@@ -44,7 +29,7 @@ class GaussianMixture:
         if modes.ndim != 2 or len(modes) < 1 or not numpy.all(numpy.isfinite(modes)):
             raise ValueError(f"modes must be a finite array of shape (K, dim), got shape {modes.shape}")
         self.modes = modes  # (K, dim), on the host: used for metrics and plots
-        self.sigma = _check_positive("sigma", sigma)
+        self.sigma = checks.positive("sigma", sigma)
         self.name = name
         self._modes_xp = {}  # the modes on the active backend, per dtype, made once
 
@@ -57,7 +42,7 @@ class GaussianMixture:
 
     def sample(self, n, rng, dtype=numpy.float32):
         """n points (n, dim) on the active backend: pick a mode uniformly, add N(0, sigma^2 I) noise."""
-        n = _check_count("n", n)
+        n = checks.whole("n", n)
         key = (backend.name, numpy.dtype(dtype))
         if key not in self._modes_xp:  # copied to the device once, not every step
             self._modes_xp[key] = xp.asarray(self.modes, dtype=dtype)
@@ -71,6 +56,7 @@ class GaussianMixture:
         x = numpy.asarray(x, dtype=numpy.float64)
         if x.ndim != 2 or x.shape[1] != self.dim:
             raise ValueError(f"x must have shape (n, {self.dim}), got {x.shape}")
+        checks.finite("x", x)
         sq = ((x[:, None, :] - self.modes[None, :, :]) ** 2).sum(axis=2)  # (n, K)
         norm = (2 * math.pi * self.sigma**2) ** (self.dim / 2)
         return numpy.exp(-sq / (2 * self.sigma**2)).mean(axis=1) / norm  # (n,)
@@ -83,8 +69,8 @@ def gaussian(mean=4.0, std=0.5):
 
 def ring(n_modes=8, radius=1.0, sigma=0.01):
     """``n_modes`` Gaussians evenly spaced on a circle of ``radius`` (angles 2 pi k / n_modes, k = 0..n-1)."""
-    n_modes = _check_count("n_modes", n_modes)
-    radius = _check_positive("radius", radius)
+    n_modes = checks.whole("n_modes", n_modes)
+    radius = checks.positive("radius", radius)
     angles = numpy.linspace(0, 2 * math.pi, n_modes, endpoint=False)  # endpoint=False: no mode twice
     modes = radius * numpy.stack([numpy.cos(angles), numpy.sin(angles)], axis=1)  # (K, 2)
     return GaussianMixture(modes, sigma, name="ring")
@@ -92,8 +78,8 @@ def ring(n_modes=8, radius=1.0, sigma=0.01):
 
 def grid(side=5, spacing=2.0, sigma=0.05):
     """``side`` x ``side`` Gaussians on a square grid centred at 0: {-4, -2, 0, 2, 4}^2 by default."""
-    side = _check_count("side", side)
-    spacing = _check_positive("spacing", spacing)
+    side = checks.whole("side", side)
+    spacing = checks.positive("spacing", spacing)
     axis = (numpy.arange(side) - (side - 1) / 2) * spacing  # (side,)
     xs, ys = numpy.meshgrid(axis, axis, indexing="ij")
     modes = numpy.stack([xs.ravel(), ys.ravel()], axis=1)  # (side^2, 2)
@@ -112,4 +98,4 @@ def dataset(name):
 
 def noise(n, dim, rng, dtype=numpy.float32):
     """The prior P_z: n draws of z ~ N(0, I_dim), shape (n, dim), on the active backend."""
-    return rng.standard_normal((_check_count("n", n), _check_count("dim", dim)), dtype=dtype)
+    return rng.standard_normal((checks.whole("n", n), checks.whole("dim", dim)), dtype=dtype)

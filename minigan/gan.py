@@ -17,11 +17,10 @@ D is used there as a fixed function: its own weight gradients are never formed, 
 parameters are not touched.
 """
 import json
-import numbers
 
 import numpy
 
-from . import backend
+from . import backend, checks
 from .backend import to_numpy, xp
 from .data import noise
 from .buffers import Buffers, FlatArrays
@@ -30,12 +29,14 @@ from .mlp import MLP
 from .optim import Adam, linear_decay
 
 
-def _check_batch(name, x, width):
+def _check_batch(name, x, width, check_finite):
     if getattr(x, "ndim", None) != 2 or x.shape[1] != width:
         raise ValueError(f"{name} must have shape (N, {width}), got {getattr(x, 'shape', type(x))}")
+    if check_finite:
+        checks.finite(name, x)
 
 
-def discriminator_gradients(D, real, fake, out=None, buffers=None):
+def discriminator_gradients(D, real, fake, out=None, buffers=None, check_finite=True):
     """L_D on a real batch (N_r, dim) and a fake batch (N_f, dim), and dL_D/dtheta_D.
 
     The loss sums over both batches, so its gradient is the sum of D's backward pass on
@@ -46,12 +47,13 @@ def discriminator_gradients(D, real, fake, out=None, buffers=None):
     Returns ``(loss, grads, mean_d_real, mean_d_fake)``: ``grads`` keyed like ``D.params``, and
     the batch means of D(x) and D(G(z)) (0-d arrays, left on the device), which tell how
     confidently D separates the two. ``out``: optional gradient arrays to fill (see
-    ``MLP.backward``); ``buffers``: D's pass's reusable arrays (see ``MLP.forward``).
+    ``MLP.backward``); ``buffers``: D's pass's reusable arrays (see ``MLP.forward``);
+    ``check_finite=False`` skips the NaN/infinity check of the inputs (the training loop).
     """
-    _check_batch("real", real, D.in_features)
-    _check_batch("fake", fake, D.in_features)
+    _check_batch("real", real, D.in_features, check_finite)
+    _check_batch("fake", fake, D.in_features, check_finite)
     n_real = real.shape[0]
-    logits, cache = D.forward(xp.concatenate([real, fake]), buffers)  # (N_r + N_f, 1)
+    logits, cache = D.forward(xp.concatenate([real, fake]), buffers, check_finite=False)  # (N_r + N_f, 1)
     real_logits, fake_logits = logits[:n_real], logits[n_real:]  # (N_r, 1), (N_f, 1)
     loss, d_real_logits, d_fake_logits = discriminator_loss(real_logits, fake_logits)
     # The inputs are data and G's output held fixed: D's step needs no dL/dx.
@@ -61,7 +63,7 @@ def discriminator_gradients(D, real, fake, out=None, buffers=None):
     return loss, grads, 1 + d_real_logits.sum(), d_fake_logits.sum()
 
 
-def generator_gradients(G, D, z, objective="non-saturating", out=None, buffers=(None, None)):
+def generator_gradients(G, D, z, objective="non-saturating", out=None, buffers=(None, None), check_finite=True):
     """G's loss on noise z (N, noise_dim) and dL_G/dtheta_G, backpropagated through D.
 
         x = G(z)              (N, dim)
@@ -71,14 +73,17 @@ def generator_gradients(G, D, z, objective="non-saturating", out=None, buffers=(
         dL/dtheta_G = G.backward(dL/dx)
 
     Returns ``(loss, grads)`` with ``grads`` keyed like ``G.params`` (written into ``out`` if given).
-    ``buffers``: reusable arrays for G's pass and D's pass (see ``MLP.forward``).
+    ``buffers``: reusable arrays for G's pass and D's pass (see ``MLP.forward``);
+    ``check_finite=False`` skips the NaN/infinity check of z (the training loop).
     """
-    _check_batch("z", z, G.in_features)
+    _check_batch("z", z, G.in_features, check_finite)
     if G.out_features != D.in_features:
         raise ValueError(f"G's output width {G.out_features} must equal D's input width {D.in_features}")
     g_buffers, d_buffers = buffers
-    fake, g_cache = G.forward(z, g_buffers)  # (N, dim)
-    fake_logits, d_cache = D.forward(fake, d_buffers)  # (N, 1)
+    fake, g_cache = G.forward(z, g_buffers, check_finite=False)  # (N, dim); z checked above
+    # G's samples are not checked either: a diverging G is reported by the training loop's
+    # record check (TrainingDiverged, with the step), not as a bad input.
+    fake_logits, d_cache = D.forward(fake, d_buffers, check_finite=False)  # (N, 1)
     loss, d_fake_logits = generator_loss(fake_logits, objective)  # (N, 1)
     d_fake, _ = D.backward(d_fake_logits, d_cache, need_param_grads=False)  # (N, dim)
     assert d_fake.shape == fake.shape, (d_fake.shape, fake.shape)  # a (N, 1) here would broadcast silently
@@ -100,14 +105,6 @@ class TrainingDiverged(RuntimeError):
 def _grad_norm(grads):
     """||g|| over all of a network's parameters (a FlatArrays), as a 0-d device array (no host copy)."""
     return xp.sqrt(xp.dot(grads.buffer, grads.buffer))  # every entry at once: one product
-
-
-def _check_whole(name, value, minimum=1):
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{name} must be a whole number, got {value!r}")
-    if value < minimum:
-        raise ValueError(f"{name} must be at least {minimum}, got {value!r}")
-    return int(value)
 
 
 class GAN:
@@ -138,8 +135,8 @@ class GAN:
             raise ValueError(f"objective must be one of {OBJECTIVES}, got {objective!r}")
         self.G, self.D = G, D
         self.objective = objective
-        self.d_steps = _check_whole("d_steps", d_steps)
-        self.seed = _check_whole("seed", seed, minimum=0)
+        self.d_steps = checks.whole("d_steps", d_steps)
+        self.seed = checks.whole("seed", seed, minimum=0)
         self.opt_g = Adam(G.params, lr=lr_g, betas=betas)  # each player its own optimizer state
         self.opt_d = Adam(D.params, lr=lr_d, betas=betas)
         # Each step's gradients are written into these, not into new arrays; as FlatArrays they
@@ -150,7 +147,7 @@ class GAN:
         # arrays have their own batch size.
         self._buffers = {"G": Buffers(), "D on real and fake": Buffers(), "D on fake": Buffers()}
         self.lr_g, self.lr_d, self.betas = self.opt_g.lr, self.opt_d.lr, tuple(betas)
-        self.lr_decay_steps = None if lr_decay_steps is None else _check_whole("lr_decay_steps", lr_decay_steps)
+        self.lr_decay_steps = None if lr_decay_steps is None else checks.whole("lr_decay_steps", lr_decay_steps)
         self.rng = backend.default_rng(self.seed)
         self.step = 0  # iterations of Algorithm 1 done so far
         self.history = {name: numpy.zeros(0) for name in ("step",) + HISTORY_COLUMNS}
@@ -176,9 +173,10 @@ class GAN:
         dtype = self.D.dtype
         real = dataset.sample(batch_size, self.rng, dtype=dtype)  # (B, dim)
         z = noise(batch_size, self.noise_dim, self.rng, dtype=dtype)  # (B, noise_dim)
-        fake, _ = self.G.forward(z, self._buffers["G"])  # (B, dim): G's output, held fixed; no cache needed
+        # check_finite=False here and below: these arrays are our own (see checks.finite)
+        fake, _ = self.G.forward(z, self._buffers["G"], check_finite=False)  # (B, dim): held fixed
         d_loss, d_grads, d_real, d_fake = discriminator_gradients(
-            self.D, real, fake, out=self.d_grads, buffers=self._buffers["D on real and fake"])
+            self.D, real, fake, out=self.d_grads, buffers=self._buffers["D on real and fake"], check_finite=False)
         self.opt_d.step(d_grads)
         return xp.stack([d_loss, d_real, d_fake, _grad_norm(d_grads)])
 
@@ -189,7 +187,8 @@ class GAN:
         """
         z = noise(batch_size, self.noise_dim, self.rng, dtype=self.G.dtype)  # (B, noise_dim)
         g_loss, g_grads = generator_gradients(self.G, self.D, z, self.objective, out=self.g_grads,
-                                              buffers=(self._buffers["G"], self._buffers["D on fake"]))
+                                              buffers=(self._buffers["G"], self._buffers["D on fake"]),
+                                              check_finite=False)
         self.opt_g.step(g_grads)
         return xp.stack([g_loss, _grad_norm(g_grads)])
 
@@ -219,9 +218,9 @@ class GAN:
         rows. A non-finite record raises ``TrainingDiverged`` naming its step. ``request_stop()``
         ends the run after the current iteration.
         """
-        steps = _check_whole("steps", steps)
-        batch_size = _check_whole("batch_size", batch_size)
-        log_every = _check_whole("log_every", log_every)
+        steps = checks.whole("steps", steps)
+        batch_size = checks.whole("batch_size", batch_size)
+        log_every = checks.whole("log_every", log_every)
         if getattr(dataset, "dim", None) != self.G.out_features or not hasattr(dataset, "sample"):
             raise ValueError(f"dataset must be a toy target of dimension {self.G.out_features} "
                              f"(G's output width), got {dataset!r}")
@@ -259,9 +258,9 @@ class GAN:
         default), so sampling never disturbs the training stream and the same weights give
         the same samples.
         """
-        n = _check_whole("n", n)
-        rng = backend.default_rng(self.seed if seed is None else _check_whole("seed", seed, minimum=0))
-        x, _ = self.G.forward(noise(n, self.noise_dim, rng, dtype=self.G.dtype))  # (n, dim)
+        n = checks.whole("n", n)
+        rng = backend.default_rng(self.seed if seed is None else checks.whole("seed", seed, minimum=0))
+        x, _ = self.G.forward(noise(n, self.noise_dim, rng, dtype=self.G.dtype), check_finite=False)  # (n, dim)
         return to_numpy(x)
 
     # -- checkpoints: everything that decides the next iteration ------------------------------

@@ -16,7 +16,7 @@ import numbers
 
 import numpy
 
-from . import backend
+from . import backend, checks
 from .backend import xp
 from .buffers import FlatArrays, take
 from .layers import Linear, activation
@@ -110,13 +110,14 @@ class MLP:
     def out_features(self):
         return self.sizes[-1]
 
-    def forward(self, x, buffers=None):
+    def forward(self, x, buffers=None, check_finite=True):
         """y = MLP(x) for x of shape (N, sizes[0]); returns ``(y, cache)`` with y of shape (N, sizes[-1]).
 
         ``buffers``: an optional ``minigan.buffers.Buffers`` to write every layer's output into
         (and, later, ``backward``'s intermediate gradients), instead of new arrays. The next
         pass with the same ``buffers`` overwrites y and the cache, so use one per pass whose
-        results must coexist.
+        results must coexist. ``check_finite=False`` skips the check for NaN and infinity in x
+        (the training loop's own arrays; see ``checks.finite``).
         """
         if getattr(x, "ndim", None) != 2 or x.shape[1] != self.sizes[0]:
             raise ValueError(
@@ -125,6 +126,8 @@ class MLP:
             if not (xp.issubdtype(x.dtype, xp.floating) or xp.issubdtype(x.dtype, xp.integer)):
                 raise TypeError(f"x must hold real numbers, got dtype {x.dtype}")
             x = x.astype(self.dtype)
+        if check_finite:
+            checks.finite("x", x)
         caches = []
         h = x  # (N, sizes[0])
         n = x.shape[0]
@@ -150,7 +153,8 @@ class MLP:
         ``need_dx=False`` returns ``dx = None``.
         ``out``: optional arrays keyed like ``params`` (e.g. ``FlatArrays.zeros_like(params)``)
         to write the gradients into and return, instead of new arrays: the training loop
-        reuses one set every step.
+        reuses one set every step. The intermediate dh_i and da_i go into the ``buffers``
+        given to ``forward``, if any.
         """
         caches, out_shape, buffers = cache
         if getattr(dout, "shape", None) != out_shape:
@@ -161,12 +165,12 @@ class MLP:
         dh = dout  # (N, sizes[-1])
         for i in range(len(self.linears), 0, -1):
             linear_cache, act_cache = caches[i - 1]
-            da = self.activations[i - 1].backward(
-                dh, act_cache, out=take(buffers, f"da{i}", (n, self.sizes[i]), self.dtype))  # (N, sizes[i])
+            da_out = take(buffers, f"da{i}", (n, self.sizes[i]), self.dtype)
+            da = self.activations[i - 1].backward(dh, act_cache, out=da_out)  # (N, sizes[i])
             into = (take(buffers, f"dh{i - 1}", (n, self.sizes[i - 1]), self.dtype),
                     None if out is None else out[f"W{i}"], None if out is None else out[f"b{i}"])
-            dh, dW, db = self.linears[i - 1].backward(
-                da, linear_cache, need_dx=need_dx or i > 1, need_params=need_param_grads, out=into)  # dh: (N, sizes[i-1])
+            dh, dW, db = self.linears[i - 1].backward(da, linear_cache, need_dx=need_dx or i > 1,
+                                                      need_params=need_param_grads, out=into)  # (N, sizes[i-1])
             if need_param_grads:
                 grads[f"W{i}"], grads[f"b{i}"] = dW, db
         if need_param_grads and out is not None:

@@ -87,6 +87,26 @@ def test_out_that_is_a_file_is_refused(tmp_path, capsys):
     assert "--out" in capsys.readouterr().err and path.read_text() == "keep me"
 
 
+@pytest.mark.skipif(not os.path.isdir("/sys/kernel"), reason="needs Linux's /sys, which refuses writes even to root")
+@pytest.mark.parametrize("path, words", [
+    ("/sys/minigan-out", "argument --out: cannot create folder '/sys/minigan-out' ("),  # (the OS's reason)
+    ("/sys/kernel", "argument --out: folder '/sys/kernel' is not writable ("),
+])
+def test_out_that_cannot_be_written_is_refused_before_training(capsys, path, words):
+    # A real refusal by the operating system (os.access would say yes to root): /sys takes no files.
+    assert main(["train", *FAST, "--out", path]) == 2
+    err = capsys.readouterr().err
+    assert words in err and err.count("\n") == 1 and "Traceback" not in err
+
+
+def test_cupy_without_a_gpu_is_a_one_line_error(tmp_path, capsys, monkeypatch):
+    monkeypatch.setitem(sys.modules, "cupy", None)  # as on a machine without CuPy
+    assert main(["train", *FAST, "--backend", "cupy", "--out", str(tmp_path / "x")]) == 2
+    err = capsys.readouterr().err
+    assert "argument --backend: backend 'cupy' was requested but CuPy does not import" in err
+    assert err.count("\n") == 1 and not (tmp_path / "x").exists()
+
+
 def test_corrupt_and_truncated_checkpoints_are_refused(tmp_path, capsys):
     out = tmp_path / "run"
     assert main(["train", *FAST, "--no-plots", "--out", str(out)]) == 0

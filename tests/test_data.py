@@ -58,7 +58,7 @@ def test_bad_arguments_are_named():
         data.dataset("moons")
     with pytest.raises(ValueError, match="sigma.*-1"):
         data.ring(sigma=-1)
-    with pytest.raises(ValueError, match="n must be positive, got 0"):
+    with pytest.raises(ValueError, match="n must be at least 1, got 0"):
         data.ring().sample(0, np.random.default_rng(0))
     with pytest.raises(TypeError, match="n must be a whole number"):
         data.ring().sample(2.5, np.random.default_rng(0))

@@ -1,0 +1,110 @@
+"""Every bad input to the public API gets a ValueError or TypeError naming the parameter and the value.
+
+One table, one case per row: what the user did, the error type, and words the message must
+contain (the parameter's name and the value it got). The command line's cases are in
+test_cli.py.
+"""
+import numpy as np
+import pytest
+
+import minigan
+from minigan import GAN, MLP, checkpoint, data, losses
+from minigan.gan import discriminator_gradients, generator_gradients
+from minigan.optim import SGD, Adam
+
+
+def mlp():
+    return MLP((2, 8, 1), "leaky_relu", rng=0)
+
+
+def gan(**kw):
+    return GAN(MLP((2, 8, 2), rng=1), MLP((2, 8, 1), "leaky_relu", rng=2), **kw)
+
+
+def with_nan(shape, at):
+    x = np.zeros(shape, dtype=np.float32)
+    x[at] = np.nan
+    return x
+
+
+def backward_with(dout_shape):
+    net = mlp()
+    _, cache = net.forward(np.zeros((4, 2), np.float32))
+    return net.backward(np.zeros(dout_shape, np.float32), cache)
+
+
+def load_garbage(tmp_path):
+    (tmp_path / "bad.npz").write_bytes(b"not a zip file")
+    return checkpoint.load(tmp_path / "bad.npz")
+
+
+CASES = [
+    # arrays: rank, width, dtype, non-finite values, dout's shape
+    ("x of rank 1", lambda: mlp().forward(np.zeros(4, np.float32)), ValueError, r"x must have shape \(N, 2\).*\(4,\)"),
+    ("x of the wrong width", lambda: mlp().forward(np.zeros((4, 3))), ValueError, r"x must have shape \(N, 2\).*\(4, 3\)"),
+    ("x of strings", lambda: mlp().forward(np.array([["a", "b"]])), TypeError, "x must hold real numbers, got dtype <U1"),
+    ("x with a NaN", lambda: mlp().forward(with_nan((3, 2), (1, 0))), ValueError,
+     r"x must be finite, but holds 1 NaN or infinite value\(s\), the first at index \(1, 0\)"),
+    ("x with an infinity", lambda: mlp().forward(np.array([[0.0, np.inf]])), ValueError, r"x must be finite.*\(0, 1\)"),
+    ("dout of the wrong shape", lambda: backward_with((4,)), ValueError, r"dout must have .*\(4, 1\), got \(4,\)"),
+    ("real data with a NaN", lambda: discriminator_gradients(mlp(), with_nan((2, 2), (0, 1)), np.zeros((2, 2))),
+     ValueError, r"real must be finite.*\(0, 1\)"),
+    ("noise of the wrong width", lambda: generator_gradients(MLP((3, 4, 2)), mlp(), np.zeros((5, 2))),
+     ValueError, r"z must have shape \(N, 3\), got \(5, 2\)"),
+    ("density at a NaN", lambda: data.ring().density(with_nan((2, 2), (1, 1))), ValueError, r"x must be finite.*\(1, 1\)"),
+    ("logits of two columns", lambda: losses.discriminator_loss(np.zeros((3, 2)), np.zeros((3, 1))), ValueError,
+     r"real_logits must have shape \(N, 1\) or \(N,\), got \(3, 2\)"),
+    # unknown names
+    ("unknown activation", lambda: MLP((2, 3, 1), "gelu"), ValueError, "activation must be one of .* got 'gelu'"),
+    ("unknown objective", lambda: gan(objective="wasserstein"), ValueError, "objective must be one of .* got 'wasserstein'"),
+    ("unknown objective (loss)", lambda: losses.generator_loss(np.zeros((2, 1)), "hinge"), ValueError, "got 'hinge'"),
+    ("unknown dataset", lambda: data.dataset("moons"), ValueError, "dataset must be one of .* got 'moons'"),
+    ("unknown backend", lambda: minigan.use("tpu"), ValueError, "backend must be one of .* got 'tpu'"),
+    # numbers out of range
+    ("zero learning rate", lambda: gan(lr_g=0.0), ValueError, "lr must be a positive finite number, got 0.0"),
+    ("NaN learning rate", lambda: Adam(mlp().params, lr=float("nan")), ValueError, "lr must be a positive finite number, got nan"),
+    ("learning rate as text", lambda: SGD(mlp().params, lr="0.1"), TypeError, "lr must be a number, got '0.1'"),
+    ("beta2 of 1", lambda: Adam(mlp().params, betas=(0.5, 1.0)), ValueError, r"betas\[1\] must be in \[0, 1\), got 1.0"),
+    ("negative momentum", lambda: SGD(mlp().params, momentum=-0.1), ValueError, r"momentum must be in \[0, 1\), got -0.1"),
+    ("zero D steps", lambda: gan(d_steps=0), ValueError, "d_steps must be at least 1, got 0"),
+    ("fractional D steps", lambda: gan(d_steps=1.5), TypeError, "d_steps must be a whole number, got 1.5"),
+    ("zero steps", lambda: gan().fit(data.ring(), steps=0), ValueError, "steps must be at least 1, got 0"),
+    ("negative batch size", lambda: gan().fit(data.ring(), steps=1, batch_size=-8), ValueError,
+     "batch_size must be at least 1, got -8"),
+    ("batch size True", lambda: gan().fit(data.ring(), steps=1, batch_size=True), TypeError,
+     "batch_size must be a whole number, got True"),
+    ("data of the wrong dimension", lambda: gan().fit(data.gaussian(), steps=1), ValueError, "dimension 2"),
+    ("zero samples", lambda: data.ring().sample(0, np.random.default_rng(0)), ValueError, "n must be at least 1, got 0"),
+    ("negative sigma", lambda: data.grid(sigma=-1), ValueError, "sigma must be a positive finite number, got -1"),
+    # layer sizes
+    ("one layer width", lambda: MLP((2,)), ValueError, r"at least two layer widths .* got \(2,\)"),
+    ("a fractional width", lambda: MLP((2, 2.5, 1)), TypeError, r"whole numbers, got \(2, 2.5, 1\)"),
+    ("a zero width", lambda: MLP((2, 0, 1)), ValueError, r"positive, got \(2, 0, 1\)"),
+    ("an integer dtype", lambda: MLP((2, 1), dtype=np.int32), TypeError, "dtype must be float32 or float64"),
+]
+
+
+@pytest.mark.parametrize("call, error, words", [c[1:] for c in CASES], ids=[c[0] for c in CASES])
+def test_bad_input_is_named(call, error, words):
+    with pytest.raises(error, match=words):
+        call()
+
+
+def test_there_are_at_least_25_cases():
+    assert len(CASES) >= 25
+
+
+def test_checkpoints_that_cannot_be_used_are_named(tmp_path):
+    with pytest.raises(ValueError, match=r"checkpoint .*bad.npz' is corrupt or truncated"):
+        load_garbage(tmp_path)
+    with pytest.raises(ValueError, match=r"checkpoint .*nothing.npz' does not exist"):
+        checkpoint.load(tmp_path / "nothing.npz")
+    # another architecture and a newer format: tests/test_gan.py, tests/test_cli.py
+
+
+def test_assigning_a_parameter_of_another_shape_is_refused():
+    net = mlp()
+    with pytest.raises(ValueError, match=r"W1 must keep its shape \(2, 8\), got \(8, 2\)"):
+        net.params["W1"] = np.zeros((8, 2), np.float32)
+    with pytest.raises(KeyError, match="'W9'"):
+        net.params["W9"] = np.zeros(1)
