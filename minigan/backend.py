@@ -8,7 +8,7 @@ The choice is made at import from the environment variable ``MINIGAN_BACKEND``:
 
 - ``auto`` (default): CuPy when it imports *and* a CUDA device answers, else NumPy;
 - ``numpy``: always NumPy;
-- ``cupy``: CuPy, or a ``RuntimeError`` that says why it cannot be had.
+- ``cupy``: CuPy, or a ``BackendUnavailable`` error that says why it cannot be had.
 
 Arrays leave the device only at the printing and plotting edge, through
 ``to_numpy``: on a GPU every host copy waits for the device (a sync), which costs
@@ -44,12 +44,20 @@ class _ArrayModule:
 xp = _ArrayModule()
 
 
+class BackendUnavailable(RuntimeError, ValueError):
+    """``backend='cupy'`` asked for where CuPy cannot run (not installed, or no usable GPU).
+
+    A RuntimeError, since the machine rather than the argument is at fault, and a ValueError,
+    since that argument cannot be honoured here: either ``except`` catches it.
+    """
+
+
 def _load_cupy():
     """Return the cupy module if it imports and a CUDA device can run a kernel, else raise."""
     try:
         cupy = importlib.import_module("cupy")
     except Exception as exc:  # ImportError, or a broken CUDA install raising anything
-        raise RuntimeError(
+        raise BackendUnavailable(
             f"backend 'cupy' was requested but CuPy does not import ({exc}); "
             "install it with: pip install 'minigan[gpu]'"
         ) from None
@@ -60,7 +68,7 @@ def _load_cupy():
         # A device can be listed yet unusable (driver mismatch); make it do real work.
         float((cupy.arange(3) * 2).sum())
     except Exception as exc:
-        raise RuntimeError(
+        raise BackendUnavailable(
             f"backend 'cupy' was requested but no usable CUDA device is present ({exc})"
         ) from None
     return cupy
@@ -83,7 +91,7 @@ def use(backend):
     else:
         try:
             _active, name = _load_cupy(), "cupy"
-        except RuntimeError:
+        except BackendUnavailable:
             _active, name = numpy, "numpy"
     return name
 

@@ -245,7 +245,7 @@ def _summary_line(result):
 def train(args):
     try:
         chosen = backend.use(args.backend)
-    except RuntimeError as exc:
+    except backend.BackendUnavailable as exc:
         raise UsageError(f"argument --backend: {exc}") from None
     gan, target, settings = _resumed_run(args) if args.resume else _new_run(args)
     out = args.out or os.path.join("runs", settings["dataset"])

@@ -4,6 +4,8 @@ One table, one case per row: what the user did, the error type, and words the me
 contain (the parameter's name and the value it got). The command line's cases are in
 test_cli.py.
 """
+import sys
+
 import numpy as np
 import pytest
 
@@ -92,6 +94,14 @@ def test_bad_input_is_named(call, error, words):
 
 def test_there_are_at_least_25_cases():
     assert len(CASES) >= 25
+
+
+def test_cupy_without_a_gpu_is_named_and_caught_as_either_error(monkeypatch):
+    monkeypatch.setitem(sys.modules, "cupy", None)  # as on a machine without CuPy
+    for error in (ValueError, RuntimeError):
+        with pytest.raises(error, match="backend 'cupy' was requested but CuPy does not import"):
+            minigan.use("cupy")
+    assert minigan.backend.name == "numpy"
 
 
 def test_checkpoints_that_cannot_be_used_are_named(tmp_path):
