@@ -160,7 +160,8 @@ class MLP:
         if getattr(dout, "shape", None) != out_shape:
             raise ValueError(
                 f"dout must have the forward output's shape {out_shape}, got {getattr(dout, 'shape', type(dout))}")
-        grads = {}
+        # The caller's arrays, filled in place, if given; else a new dict filled below.
+        grads = out if out is not None and need_param_grads else {}
         n = dout.shape[0]
         dh = dout  # (N, sizes[-1])
         for i in range(len(self.linears), 0, -1):
@@ -171,8 +172,6 @@ class MLP:
                     None if out is None else out[f"W{i}"], None if out is None else out[f"b{i}"])
             dh, dW, db = self.linears[i - 1].backward(da, linear_cache, need_dx=need_dx or i > 1,
                                                       need_params=need_param_grads, out=into)  # (N, sizes[i-1])
-            if need_param_grads:
+            if need_param_grads and out is None:
                 grads[f"W{i}"], grads[f"b{i}"] = dW, db
-        if need_param_grads and out is not None:
-            grads = out  # filled in place above; return the caller's own dict (a FlatArrays, say)
         return dh, grads
