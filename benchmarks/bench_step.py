@@ -5,7 +5,9 @@ step on a real and a fake batch, then one non-saturating G step; Adam(1e-4, (0.5
 float32. Three contestants, timed in one process, interleaved round by round; steps/s are
 medians over the rounds, ratios the medians of the per-round ratios:
 
-- minigan: ``GAN.fit`` (records stay on the device, one host copy at the end);
+- minigan: ``GAN.fit`` with the fast step of ``fast.py`` (the default; records stay on the
+  device, one host copy at the end), and beside it ``GAN(fast=False)``, the plain step of
+  ``gan.py`` that the fast one is pinned to, bit for bit: the difference is what ``fast.py`` buys;
 - PyTorch eager (if installed): the same networks, losses and Adam written the usual
   PyTorch way (autograd; D run once on [real; fake] as minigan does);
 - matrix products alone: the 25 products one minigan step needs, with the same shapes, in
@@ -13,6 +15,7 @@ medians over the rounds, ratios the medians of the per-round ratios:
   by much, so ``minigan / bound`` says how much of the step is anything but matrix products.
 
     python benchmarks/bench_step.py [--rounds 7] [--sizes 64,128 256,128 ...] [--backend cupy]
+    python benchmarks/bench_step.py --before DIR/minigan_old   # also time another copy of the package
     python benchmarks/bench_step.py --memory [--steps 10000]   # memory growth and peak
 
 Run it on an otherwise idle machine: absolute figures move 10-15% between runs; the
@@ -29,7 +32,7 @@ import time
 import numpy
 
 import minigan
-from minigan import GAN, MLP, backend, data
+from minigan import backend
 
 SIZES = ((64, 128), (256, 128), (1024, 128), (256, 512), (4096, 512))
 LR, BETAS = 1e-4, (0.5, 0.999)
@@ -49,11 +52,12 @@ def _steps_for(batch, hidden):
 
 # -- minigan ---------------------------------------------------------------------------------
 
-def make_minigan(batch, hidden, seed=0):
-    G = MLP((2, hidden, hidden, 2), "relu", rng=seed)
-    D = MLP((2, hidden, hidden, 1), "leaky_relu", rng=seed + 1)
-    gan = GAN(G, D, objective="non-saturating", d_steps=1, lr_g=LR, lr_d=LR, betas=BETAS, seed=seed)
-    ring = data.ring()
+def make_minigan(batch, hidden, seed=0, package=minigan, **options):
+    G = package.MLP((2, hidden, hidden, 2), "relu", rng=seed)
+    D = package.MLP((2, hidden, hidden, 1), "leaky_relu", rng=seed + 1)
+    gan = package.GAN(G, D, objective="non-saturating", d_steps=1, lr_g=LR, lr_d=LR, betas=BETAS, seed=seed,
+                      **options)
+    ring = package.data.ring()
 
     def run(steps):
         gan.fit(ring, steps=steps, batch_size=batch, log_every=steps)  # one host copy, at the end
@@ -166,13 +170,18 @@ def speed(args):
     print(f"backend: {backend.describe()}; torch: {torch_version or 'not installed'}; "
           f"threads: OPENBLAS_NUM_THREADS={os.environ.get('OPENBLAS_NUM_THREADS', 'unset')}; "
           f"rounds: {args.rounds} (median)")
-    header = "| B, H | minigan | PyTorch eager | matrix products alone | minigan / PyTorch | minigan / bound |"
+    before = _load_package(args.before) if args.before else None
+    header = ("| B, H | minigan | plain step | PyTorch eager | matrix products alone | minigan / plain | "
+              "minigan / PyTorch | minigan / bound |" + (" minigan / before |" if before else ""))
     print(header)
-    print("|---|---|---|---|---|---|")
+    print("|---" * header.count(" | ") + "|---|")
     for batch, hidden in args.sizes:
-        contestants = {"minigan": make_minigan(batch, hidden), "bound": make_bound(batch, hidden)}
+        contestants = {"minigan": make_minigan(batch, hidden), "plain": make_minigan(batch, hidden, fast=False),
+                       "bound": make_bound(batch, hidden)}
         if torch_device is not None:
             contestants["torch"] = make_torch(batch, hidden, torch_device)
+        if before is not None:
+            contestants["before"] = make_minigan(batch, hidden, package=before)
         steps = args.steps or _steps_for(batch, hidden)
         rates = time_rounds(contestants, steps, args.rounds)
         median = {name: statistics.median(r) for name, r in rates.items()}
@@ -184,8 +193,21 @@ def speed(args):
         torch_cells = ("-", "-")
         if "torch" in rates:
             torch_cells = (f"{median['torch']:.1f}", f"{ratio('torch'):.2f}x")
-        print(f"| {batch}, {hidden} | {median['minigan']:.1f} | {torch_cells[0]} | {median['bound']:.1f} | "
-              f"{torch_cells[1]} | {100 * ratio('bound'):.0f}% |", flush=True)
+        before_cell = f" {ratio('before'):.2f}x |" if before else ""
+        print(f"| {batch}, {hidden} | {median['minigan']:.1f} | {median['plain']:.1f} | {torch_cells[0]} | "
+              f"{median['bound']:.1f} | {ratio('plain'):.2f}x | {torch_cells[1]} | {100 * ratio('bound'):.0f}% |"
+              + before_cell, flush=True)
+
+
+def _load_package(path):
+    """Import the package in folder ``path`` under its folder's name (e.g. an older copy of minigan
+    saved as DIR/minigan_old with ``git archive``), to time it beside this one in one process."""
+    import importlib
+    path = os.path.abspath(path)
+    sys.path.insert(0, os.path.dirname(path))
+    package = importlib.import_module(os.path.basename(path))
+    package.use(backend.name)
+    return package
 
 
 def max_rss_mib():
@@ -232,6 +254,7 @@ def main(argv=None):
     parser.add_argument("--steps", type=int, default=None, help="steps per round (default: by size)")
     parser.add_argument("--backend", default="numpy", choices=("numpy", "cupy"))
     parser.add_argument("--memory", action="store_true", help="measure memory instead of speed")
+    parser.add_argument("--before", metavar="DIR", help="also time the package in DIR (an older minigan, renamed)")
     args = parser.parse_args(argv)
     minigan.use(args.backend)
     (memory if args.memory else speed)(args)

@@ -2,7 +2,7 @@
 
 Each panel shows P_data (black, dotted), P_G (green; a kernel density estimate of G's samples),
 the discriminator D(x) (blue, dashed) and the optimal D*(x) = p_data / (p_data + p_G) for the
-current G (light blue), and below them the map z -> x = G(z) of evenly spaced noise quantiles.
+current G (light blue), and below them the map z -> x = G(z) of evenly spaced noise values in [-2, 2].
 D is trained towards D*; G follows D's gradient towards the data; at the end P_G ~ P_data, and
 what does D become? D(x) ~ 1/2 everywhere: it can no longer tell the two apart.
 
@@ -65,7 +65,7 @@ def snapshot(ax, step):
     ax.plot(X, p_g, "g", lw=1.5, label="p_G")
     ax.plot(X, d_of(X), "b--", lw=1.5, label="D(x)")
     ax.plot(X, d_star, color="lightblue", lw=1, label="D*(x)")
-    # the z -> x map: noise quantiles on the lower line, their images on the upper one
+    # the z -> x map: evenly spaced z in [-2, 2] on the lower line, their images on the upper one
     z = np.linspace(-2, 2, 15)[:, None].astype(np.float32)
     x_of_z = minigan.to_numpy(G.forward(z)[0])[:, 0]
     for zi, xi in zip(z[:, 0], x_of_z):

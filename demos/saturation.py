@@ -1,9 +1,12 @@
 """Why the generator's minimax loss saturates and the non-saturating one does not.
 
 Left: the two generator losses against D(G(z)) (Goodfellow 2016, NIPS tutorial, Figure 16).
-minimax log(1 - D(G(z))) is flat where D(G(z)) -> 0, which is exactly where a young generator
-sits, since D easily rejects its samples; -log D(G(z)) is steepest there. Middle: the gradients
-with respect to D's logit, -D(G(z)) and -(1 - D(G(z))), from ``minigan.losses``.
+Against D itself, minimax log(1 - D(G(z))) is not flat where D(G(z)) -> 0 (its slope tends to
+-1), but G does not move D's output directly: it moves D's logit l, and D = sigma(l) flattens
+there, sigma'(l) = D (1 - D) -> 0. Middle: so the gradient with respect to the logit, the one
+that reaches G, is -D(G(z)) for minimax, vanishing exactly where a young generator sits (D
+easily rejects its samples), and -(1 - D(G(z))) -> -1 for the non-saturating loss
+(``minigan.losses``).
 Right: the gradient norm that actually reaches G's parameters early in a real run on the 1-D
 Gaussian, under each objective, from the same initial weights.
 
@@ -33,8 +36,8 @@ steps = QUICK_STEPS if args.quick else STEPS
 os.makedirs(args.out, exist_ok=True)
 
 # The losses and their gradients as functions of D(G(z)), straight from minigan.losses.
-d_fake = np.linspace(1e-3, 1 - 1e-3, 500)
-logits = np.log(d_fake / (1 - d_fake))[:, None]  # (500, 1): the logit whose sigmoid is d_fake
+D_fake = np.linspace(1e-3, 1 - 1e-3, 500)
+logits = np.log(D_fake / (1 - D_fake))[:, None]  # (500, 1): the logit whose sigmoid is D_fake
 curves = {}
 for objective in ("minimax", "non-saturating"):
     per_sample = [losses.generator_loss(l[None], objective) for l in logits]
@@ -50,9 +53,9 @@ for objective in ("minimax", "non-saturating"):
     history = gan.fit(TARGET, steps=steps, batch_size=BATCH)
     norms[objective] = history
     early = slice(0, steps // 3)
-    print(f"{objective:15s}: mean D(G(z)) {history['d_fake'][early].mean():.3f}, "
-          f"mean ||dL_G/dtheta_G|| {history['g_grad_norm'][early].mean():.4f} over the first {steps // 3} steps")
-ratio = norms["non-saturating"]["g_grad_norm"][: steps // 3].mean() / norms["minimax"]["g_grad_norm"][: steps // 3].mean()
+    print(f"{objective:15s}: mean D(G(z)) {history['mean_D_fake'][early].mean():.3f}, "
+          f"mean ||dL_G/dtheta_G|| {history['grad_norm_G'][early].mean():.4f} over the first {steps // 3} steps")
+ratio = norms["non-saturating"]["grad_norm_G"][: steps // 3].mean() / norms["minimax"]["grad_norm_G"][: steps // 3].mean()
 print(f"non-saturating / minimax gradient norm reaching G early: {ratio:.1f}x")
 
 plt = _pyplot()
@@ -60,9 +63,9 @@ fig, (a, b, c) = plt.subplots(1, 3, figsize=(13, 3.8))
 for objective, style in (("minimax", "r"), ("non-saturating", "b")):
     value, grad = curves[objective]
     label = "minimax: log(1 - D(G(z)))" if objective == "minimax" else "non-saturating: -log D(G(z))"
-    a.plot(d_fake, value, style, label=label)
-    b.plot(d_fake, grad, style, label=f"{objective}: dL/dl")
-    c.semilogy(norms[objective]["step"], norms[objective]["g_grad_norm"], style, lw=0.8, label=objective)
+    a.plot(D_fake, value, style, label=label)
+    b.plot(D_fake, grad, style, label=f"{objective}: dL/dl")
+    c.semilogy(norms[objective]["step"], norms[objective]["grad_norm_G"], style, lw=0.8, label=objective)
 a.set(xlabel="D(G(z))", ylabel="generator loss", title="G's loss against D(G(z))")
 b.set(xlabel="D(G(z))", ylabel="dL / d logit", title="its gradient: -D vs -(1 - D)")
 c.set(xlabel="step", ylabel="||dL_G / dtheta_G||", title=f"gradient reaching G (k={D_STEPS})")

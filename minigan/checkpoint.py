@@ -14,7 +14,11 @@ import numpy
 from .atomic import atomic_write
 from .gan import GAN
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+# Version 1 named the history columns d_loss, g_loss, d_real, d_fake, g_grad_norm, d_grad_norm;
+# version 2 names them as gan.HISTORY_COLUMNS does. Nothing else changed: a version-1 file loads.
+_V1_HISTORY_NAMES = {"d_loss": "loss_D", "g_loss": "loss_G", "d_real": "mean_D_real",
+                     "d_fake": "mean_D_fake", "g_grad_norm": "grad_norm_G", "d_grad_norm": "grad_norm_D"}
 
 
 def save(path, gan, extra=None):
@@ -42,6 +46,9 @@ def read(path):
     if version > FORMAT_VERSION:
         raise ValueError(f"checkpoint {path!r} has format version {version}, newer than this minigan "
                          f"understands ({FORMAT_VERSION}): upgrade minigan")
+    if version == 1:
+        state = {("history." + _V1_HISTORY_NAMES.get(k[8:], k[8:]) if k.startswith("history.") else k): v
+                 for k, v in state.items()}
     return state
 
 

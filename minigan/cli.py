@@ -105,6 +105,8 @@ def build_parser():
     train.add_argument("--checkpoint-every", type=_whole(1), default=1000, help="iterations between checkpoints")
     train.add_argument("--log-every", type=_whole(1), default=100, help="iterations between progress updates")
     train.add_argument("--no-plots", action="store_true", help="skip the PNG figures")
+    train.add_argument("--plain-step", action="store_true",
+                       help="train with gan.py's plain step instead of the fast one (same numbers, slower)")
     return parser
 
 
@@ -130,7 +132,8 @@ def _new_run(args):
             rng=2 * settings["seed"] + 1)
     D = MLP([target.dim, *settings["d_hidden"], 1], "leaky_relu", rng=2 * settings["seed"] + 2)
     gan = GAN(G, D, objective=settings["objective"], d_steps=settings["d_steps"], lr_g=settings["lr_g"],
-              lr_d=settings["lr_d"], lr_decay_steps=settings["steps"], seed=settings["seed"])
+              lr_d=settings["lr_d"], lr_decay_steps=settings["steps"], seed=settings["seed"],
+              fast=not args.plain_step)
     return gan, target, settings
 
 
@@ -152,6 +155,7 @@ def _resumed_run(args):
         gan.lr_decay_steps = args.steps  # the schedule follows the new length of the run
     if args.batch_size is not None:
         settings["batch_size"] = args.batch_size
+    gan.fast = not args.plain_step
     return gan, data.dataset(settings["dataset"]), settings
 
 
@@ -189,8 +193,8 @@ class Progress:
         self.last_printed = now
         rate = (now - self.start_step) / max(time.perf_counter() - self.t0, 1e-9)
         eta = (self.total - now) / max(rate, 1e-9)
-        line = (f"step {now:>6}/{self.total}  D loss {rows['d_loss'][-1]:.3f}  G loss {rows['g_loss'][-1]:.3f}  "
-                f"D(x) {rows['d_real'][-1]:.2f}  D(G(z)) {rows['d_fake'][-1]:.2f}  "
+        line = (f"step {now:>6}/{self.total}  D loss {rows['loss_D'][-1]:.3f}  G loss {rows['loss_G'][-1]:.3f}  "
+                f"D(x) {rows['mean_D_real'][-1]:.2f}  D(G(z)) {rows['mean_D_fake'][-1]:.2f}  "
                 f"{rate:.0f} steps/s  ETA {int(eta) // 60}:{int(eta) % 60:02d}")
         self.stream.write(("\r" + line) if self.tty else line + "\n")
         self.stream.flush()

@@ -15,6 +15,11 @@ through D:   theta_G -> x = G(z) -> l = D(x) -> L_G(l).   So the chain rule runs
 
 D is used there as a fixed function: its own weight gradients are never formed, and its
 parameters are not touched.
+
+This file is the plain reading of the step: every array is new, every formula is the one in
+the docstrings. ``GAN.fit`` runs the same iteration through ``fast.py`` by default (the same
+arithmetic with its memory reused, pinned bit for bit to this file by a test); ``GAN(...,
+fast=False)`` runs the methods below.
 """
 import json
 
@@ -23,8 +28,8 @@ import numpy
 from . import backend, checks
 from .backend import to_numpy, xp
 from .data import noise
-from .buffers import Buffers, FlatArrays
-from .losses import OBJECTIVES, discriminator_loss, generator_loss
+from .fast import FastStep
+from .losses import OBJECTIVES, discriminator_loss, generator_loss, sigmoid
 from .mlp import MLP
 from .optim import Adam, linear_decay
 
@@ -36,7 +41,7 @@ def _check_batch(name, x, width, check_finite):
         checks.finite(name, x)
 
 
-def discriminator_gradients(D, real, fake, out=None, buffers=None, check_finite=True):
+def discriminator_gradients(D, real, fake, check_finite=True):
     """L_D on a real batch (N_r, dim) and a fake batch (N_f, dim), and dL_D/dtheta_D.
 
     The loss sums over both batches, so its gradient is the sum of D's backward pass on
@@ -44,54 +49,65 @@ def discriminator_gradients(D, real, fake, out=None, buffers=None, check_finite=
     Every row of a batch goes through D independently, so one pass over the two batches
     stacked, [real; fake] (N_r + N_f, dim), computes exactly that sum, with half the calls.
 
-    Returns ``(loss, grads, mean_d_real, mean_d_fake)``: ``grads`` keyed like ``D.params``, and
-    the batch means of D(x) and D(G(z)) (0-d arrays, left on the device), which tell how
-    confidently D separates the two. ``out``: optional gradient arrays to fill (see
-    ``MLP.backward``); ``buffers``: D's pass's reusable arrays (see ``MLP.forward``);
+    ``fake`` is G's output held fixed: D's step changes only D, so nothing flows back into G
+    (in autograd terms, ``D(fake.detach())``), and D's step needs no dL/dx either.
+
+    Returns ``(loss_D, grads_D, mean_D_real, mean_D_fake)``: ``grads_D`` keyed like
+    ``D.params``, and the batch means of D(x) = sigma(l_real) and D(G(z)) = sigma(l_fake)
+    (0-d arrays, left on the device), which tell how confidently D separates the two.
     ``check_finite=False`` skips the NaN/infinity check of the inputs (the training loop).
     """
     _check_batch("real", real, D.in_features, check_finite)
     _check_batch("fake", fake, D.in_features, check_finite)
     n_real = real.shape[0]
-    logits, cache = D.forward(xp.concatenate([real, fake]), buffers, check_finite=False)  # (N_r + N_f, 1)
+    logits, cache = D.forward(xp.concatenate([real, fake]), check_finite=False)  # (N_r + N_f, 1)
     real_logits, fake_logits = logits[:n_real], logits[n_real:]  # (N_r, 1), (N_f, 1)
-    loss, d_real_logits, d_fake_logits = discriminator_loss(real_logits, fake_logits)
-    # The inputs are data and G's output held fixed: D's step needs no dL/dx.
-    _, grads = D.backward(xp.concatenate([d_real_logits, d_fake_logits]), cache, need_dx=False, out=out)
-    # The batch means of D(x) and D(G(z)), read off the gradients just computed rather than
-    # by two more sigmoids:  dL/dl_r = (D(x) - 1) / N_r  and  dL/dl_f = D(G(z)) / N_f.
-    return loss, grads, 1 + d_real_logits.sum(), d_fake_logits.sum()
+    loss_D, d_real_logits, d_fake_logits = discriminator_loss(real_logits, fake_logits)
+    _, grads_D = D.backward(xp.concatenate([d_real_logits, d_fake_logits]), cache)
+    return loss_D, grads_D, sigmoid(real_logits).mean(), sigmoid(fake_logits).mean()
 
 
-def generator_gradients(G, D, z, objective="non-saturating", out=None, buffers=(None, None), check_finite=True):
+def generator_gradients(G, D, z, objective="non-saturating", check_finite=True):
     """G's loss on noise z (N, noise_dim) and dL_G/dtheta_G, backpropagated through D.
 
-        x = G(z)              (N, dim)
-        l = D(x)              (N, 1)
-        dL/dl                 (N, 1)     from the chosen objective
-        dL/dx = D.backward    (N, dim)   D's weight gradients skipped, D unchanged
+        x = G(z)                  (N, dim)
+        l = D(x)                  (N, 1)
+        dL/dl                     (N, 1)     from the chosen objective (losses.py)
+        dL/dx = D.backward(dL/dl) (N, dim)   D's weight gradients skipped, D unchanged
         dL/dtheta_G = G.backward(dL/dx)
 
-    Returns ``(loss, grads)`` with ``grads`` keyed like ``G.params`` (written into ``out`` if given).
-    ``buffers``: reusable arrays for G's pass and D's pass (see ``MLP.forward``);
+    The last line is a vector-Jacobian product. G's loss depends on its parameters only
+    through the N samples x_n = G(z_n), so by the chain rule
+
+        dL_G/dtheta_G = sum_n (dx_n/dtheta_G)^T dL/dx_n
+
+    with dx_n/dtheta_G the (dim, P) Jacobian of one sample with respect to G's P parameters
+    and dL/dx_n (dim,) row n of dL/dx. G.backward never forms a Jacobian: it carries the
+    (N, dim) rows of dL/dx down through G's layers, which computes exactly that sum.
+
+    In autograd terms, this is ``loss_G.backward()`` through ``D(G(z))`` with D frozen
+    (``requires_grad_(False)`` on D's parameters, or D's .grad discarded before its next
+    step): here D's weight gradients are simply never computed (``need_param_grads=False``).
+
+    Returns ``(loss_G, grads_G)`` with ``grads_G`` keyed like ``G.params``.
     ``check_finite=False`` skips the NaN/infinity check of z (the training loop).
     """
     _check_batch("z", z, G.in_features, check_finite)
     if G.out_features != D.in_features:
         raise ValueError(f"G's output width {G.out_features} must equal D's input width {D.in_features}")
-    g_buffers, d_buffers = buffers
-    fake, g_cache = G.forward(z, g_buffers, check_finite=False)  # (N, dim); z checked above
+    fake, G_cache = G.forward(z, check_finite=False)  # (N, dim); z checked above
     # G's samples are not checked either: a diverging G is reported by the training loop's
     # record check (TrainingDiverged, with the step), not as a bad input.
-    fake_logits, d_cache = D.forward(fake, d_buffers, check_finite=False)  # (N, 1)
-    loss, d_fake_logits = generator_loss(fake_logits, objective)  # (N, 1)
-    d_fake, _ = D.backward(d_fake_logits, d_cache, need_param_grads=False)  # (N, dim)
-    assert d_fake.shape == fake.shape, (d_fake.shape, fake.shape)  # a (N, 1) here would broadcast silently
-    _, grads = G.backward(d_fake, g_cache, need_dx=False, out=out)
-    return loss, grads
+    fake_logits, D_cache = D.forward(fake, check_finite=False)  # (N, 1)
+    loss_G, d_fake_logits = generator_loss(fake_logits, objective)  # (N, 1)
+    dfake, _ = D.backward(d_fake_logits, D_cache, need_param_grads=False)  # (N, dim) = dL/dx
+    assert dfake.shape == fake.shape, (dfake.shape, fake.shape)  # a (N, 1) here would broadcast silently
+    _, grads_G = G.backward(dfake, G_cache)
+    return loss_G, grads_G
 
 
-HISTORY_COLUMNS = ("d_loss", "g_loss", "d_real", "d_fake", "g_grad_norm", "d_grad_norm")
+# One row per iteration of Algorithm 1 (D's entries from its last step of the k).
+HISTORY_COLUMNS = ("loss_D", "loss_G", "mean_D_real", "mean_D_fake", "grad_norm_G", "grad_norm_D")
 
 
 class TrainingDiverged(RuntimeError):
@@ -102,9 +118,10 @@ class TrainingDiverged(RuntimeError):
         self.step = step
 
 
-def _grad_norm(grads):
-    """||g|| over all of a network's parameters (a FlatArrays), as a 0-d device array (no host copy)."""
-    return xp.sqrt(xp.dot(grads.buffer, grads.buffer))  # every entry at once: one product
+def grad_norm(grads):
+    """||g||, all of a network's parameter gradients taken as one vector (a 0-d device array)."""
+    g = xp.concatenate([a.ravel() for a in grads.values()])  # (P,), in params' order
+    return xp.sqrt(g @ g)
 
 
 class GAN:
@@ -115,14 +132,19 @@ class GAN:
     d_steps: k, the discriminator steps per generator step.
     lr_g, lr_d, betas: Adam's settings for each player.
     lr_decay_steps: if given, both learning rates fall linearly to 1% of their initial values
-        over this many iterations, then stay there. Stochastic gradient steps of constant size
-        keep G's samples jittering around the modes; shrinking steps let them settle (the
-        Robbins-Monro condition behind every SGD convergence proof).
+        over this many iterations, then stay there. Steps of constant size keep G's samples
+        jittering around the modes; smaller late steps let them settle (on the ring: 54% of
+        samples high-quality with a constant rate, 96% with the decay; README, "Defaults and why").
     seed: seeds the one random stream that draws every minibatch of data and noise.
+    fast: ``fit`` runs the fast step of ``fast.py`` (default), bit-identical to this file's
+        plain ``train_step`` on NumPy; ``False`` runs the plain one. The fast step keeps each
+        network's parameters in one block of memory: building a GAN with ``fast=True``
+        replaces the arrays of ``G.params`` and ``D.params`` by views into that block (same
+        values), so read weights through the dict, not through arrays kept from before.
     """
 
     def __init__(self, G, D, objective="non-saturating", d_steps=1, lr_g=2e-4, lr_d=2e-4,
-                 betas=(0.5, 0.999), lr_decay_steps=None, seed=0):
+                 betas=(0.5, 0.999), lr_decay_steps=None, seed=0, fast=True):
         if not isinstance(G, MLP) or not isinstance(D, MLP):
             raise TypeError(f"G and D must be minigan.MLP networks, got {type(G).__name__} and {type(D).__name__}")
         if G.out_features != D.in_features:
@@ -139,19 +161,16 @@ class GAN:
         self.seed = checks.whole("seed", seed, minimum=0)
         self.opt_g = Adam(G.params, lr=lr_g, betas=betas)  # each player its own optimizer state
         self.opt_d = Adam(D.params, lr=lr_d, betas=betas)
-        # Each step's gradients are written into these, not into new arrays; as FlatArrays they
-        # let Adam and the gradient norm run over each network's parameters in one pass.
-        self.g_grads, self.d_grads = FlatArrays.zeros_like(G.params), FlatArrays.zeros_like(D.params)
-        # Layer outputs are written into reused arrays too, one set per pass: G's, D's on
-        # [real; fake] (the D step) and D's on G's samples (the G step), since each pass's
-        # arrays have their own batch size.
-        self._buffers = {"G": Buffers(), "D on real and fake": Buffers(), "D on fake": Buffers()}
         self.lr_g, self.lr_d, self.betas = self.opt_g.lr, self.opt_d.lr, tuple(betas)
         self.lr_decay_steps = None if lr_decay_steps is None else checks.whole("lr_decay_steps", lr_decay_steps)
         self.rng = backend.default_rng(self.seed)
         self.step = 0  # iterations of Algorithm 1 done so far
         self.history = {name: numpy.zeros(0) for name in ("step",) + HISTORY_COLUMNS}
         self._stop_requested = False
+        if not isinstance(fast, bool):
+            raise TypeError(f"fast must be True or False, got {fast!r}")
+        self.fast = fast
+        self._fast_step = FastStep(self) if fast else None  # built now: it moves the parameters
 
     def __repr__(self):
         return (f"GAN(G={self.G!r}, D={self.D!r}, objective={self.objective!r}, d_steps={self.d_steps}, "
@@ -168,43 +187,48 @@ class GAN:
     def discriminator_step(self, dataset, batch_size):
         """One step of D: ascend V(G, D) on a fresh real and a fresh fake minibatch. G is not touched.
 
-        Returns the device array [D loss, mean D(x), mean D(G(z)), ||dL_D/dtheta_D||].
+        Returns ``(loss_D, mean_D_real, mean_D_fake, grad_norm_D)``, 0-d device arrays.
         """
         dtype = self.D.dtype
         real = dataset.sample(batch_size, self.rng, dtype=dtype)  # (B, dim)
         z = noise(batch_size, self.noise_dim, self.rng, dtype=dtype)  # (B, noise_dim)
         # check_finite=False here and below: these arrays are our own (see checks.finite)
-        fake, _ = self.G.forward(z, self._buffers["G"], check_finite=False)  # (B, dim): held fixed
-        d_loss, d_grads, d_real, d_fake = discriminator_gradients(
-            self.D, real, fake, out=self.d_grads, buffers=self._buffers["D on real and fake"], check_finite=False)
-        self.opt_d.step(d_grads)
-        return xp.stack([d_loss, d_real, d_fake, _grad_norm(d_grads)])
+        fake, _ = self.G.forward(z, check_finite=False)  # (B, dim): held fixed, G's cache unused
+        loss_D, grads_D, mean_D_real, mean_D_fake = discriminator_gradients(self.D, real, fake, check_finite=False)
+        self.opt_d.step(grads_D)
+        return loss_D, mean_D_real, mean_D_fake, grad_norm(grads_D)
 
     def generator_step(self, batch_size):
         """One step of G: descend G's loss through a fixed D on fresh noise. D is not touched.
 
-        Returns the device array [G loss, ||dL_G/dtheta_G||].
+        The noise is drawn afresh, and D is the one just updated: the fake batch of D's step
+        was scored by D before its update, and G must follow the D it now faces (Algorithm 1
+        samples a new minibatch for each step).
+
+        Returns ``(loss_G, grad_norm_G)``, 0-d device arrays.
         """
         z = noise(batch_size, self.noise_dim, self.rng, dtype=self.G.dtype)  # (B, noise_dim)
-        g_loss, g_grads = generator_gradients(self.G, self.D, z, self.objective, out=self.g_grads,
-                                              buffers=(self._buffers["G"], self._buffers["D on fake"]),
-                                              check_finite=False)
-        self.opt_g.step(g_grads)
-        return xp.stack([g_loss, _grad_norm(g_grads)])
+        loss_G, grads_G = generator_gradients(self.G, self.D, z, self.objective, check_finite=False)
+        self.opt_g.step(grads_G)
+        return loss_G, grad_norm(grads_G)
 
-    def train_step(self, dataset, batch_size):
-        """One iteration of Algorithm 1: k D steps, then one G step.
-
-        Returns its record (6,) on the device, columns ``HISTORY_COLUMNS`` (D's from its last step).
-        """
+    def schedule_learning_rates(self):
+        """Set both optimizers' learning rates for the iteration about to run (``lr_decay_steps``)."""
         if self.lr_decay_steps is not None:
             fraction = linear_decay(self.step, self.lr_decay_steps)
             self.opt_g.lr, self.opt_d.lr = self.lr_g * fraction, self.lr_d * fraction
+
+    def train_step(self, dataset, batch_size):
+        """One iteration of Algorithm 1: k D steps, then one G step (the plain reading).
+
+        Returns its record (6,) on the device, columns ``HISTORY_COLUMNS`` (D's from its last step).
+        """
+        self.schedule_learning_rates()
         for _ in range(self.d_steps):  # train D
-            d_loss, d_real, d_fake, d_norm = self.discriminator_step(dataset, batch_size)
-        g_loss, g_norm = self.generator_step(batch_size)  # train G
+            loss_D, mean_D_real, mean_D_fake, grad_norm_D = self.discriminator_step(dataset, batch_size)
+        loss_G, grad_norm_G = self.generator_step(batch_size)  # train G
         self.step += 1
-        return xp.stack([d_loss, g_loss, d_real, d_fake, g_norm, d_norm])
+        return xp.stack([loss_D, loss_G, mean_D_real, mean_D_fake, grad_norm_G, grad_norm_D])
 
     def fit(self, dataset, steps, batch_size=256, log_every=100, callback=None):
         """Run ``steps`` iterations of Algorithm 1 on ``dataset``; return their history.
@@ -213,10 +237,12 @@ class GAN:
         ``HISTORY_COLUMNS`` (D loss, G loss, mean D(x), mean D(G(z)), ||dL_G/dtheta_G||,
         ||dL_D/dtheta_D||). It is also appended to ``self.history``.
 
-        Records stay on the device and are copied to the host every ``log_every``
-        iterations (a GPU sync each time), when ``callback(gan, rows)`` is called with the new
-        rows. A non-finite record raises ``TrainingDiverged`` naming its step. ``request_stop()``
-        ends the run after the current iteration.
+        Each iteration is ``fast.FastStep.train_step`` (default) or, with ``fast=False``, the
+        plain ``train_step``: the same numbers either way. Records stay on the device and are
+        copied to the host every ``log_every`` iterations (a GPU sync each time), when
+        ``callback(gan, rows)`` is called with the new rows. A non-finite record raises
+        ``TrainingDiverged`` naming its step. ``request_stop()`` ends the run after the current
+        iteration.
         """
         steps = checks.whole("steps", steps)
         batch_size = checks.whole("batch_size", batch_size)
@@ -224,11 +250,14 @@ class GAN:
         if getattr(dataset, "dim", None) != self.G.out_features or not hasattr(dataset, "sample"):
             raise ValueError(f"dataset must be a toy target of dimension {self.G.out_features} "
                              f"(G's output width), got {dataset!r}")
+        if self.fast and self._fast_step is None:  # fast switched on after construction
+            self._fast_step = FastStep(self)
+        train_step = self._fast_step.train_step if self.fast else self.train_step
         records = xp.empty((steps, len(HISTORY_COLUMNS)), dtype=numpy.float64)  # (steps, 6), on the device
         first_step, done, logged = self.step + 1, 0, 0
         self._stop_requested = False
         while done < steps and not self._stop_requested:
-            records[done] = self.train_step(dataset, batch_size)
+            records[done] = train_step(dataset, batch_size)
             done += 1
             if done % log_every == 0 or done == steps or self._stop_requested:
                 rows = self._log(to_numpy(records[logged:done]), first_step + logged)

@@ -18,13 +18,14 @@ import numpy
 
 from . import backend, checks
 from .backend import xp
-from .buffers import FlatArrays, take
 from .layers import Linear, activation
 
-# Gain of the initialisation for each hidden activation (He et al. 2015 for the ReLU family,
-# Glorot and Bengio 2010 for the saturating ones): Var(W) = gain^2 / fan_in keeps the variance
-# of the activations roughly constant from layer to layer, so neither the forward signal nor
-# the backward gradient explodes or vanishes at the start of training.
+# Gain of the initialisation, Var(W) = gain^2 / fan_in, for each hidden activation. Scaling by
+# 1 / fan_in keeps the variance of a layer's pre-activations equal to that of its inputs, so the
+# forward signal neither explodes nor vanishes with depth (LeCun et al. 1998, "Efficient
+# BackProp": gain 1). A ReLU zeroes half of its inputs, halving the second moment, so He et al.
+# (2015) double the variance: gain sqrt(2); LeakyReLU(a) keeps (1 + a^2) / 2 of it: gain
+# sqrt(2 / (1 + a^2)). (Glorot and Bengio 2010 average forward and backward: 2 / (fan_in + fan_out).)
 INIT_GAIN = {
     "relu": math.sqrt(2.0),
     "leaky_relu": math.sqrt(2.0 / (1 + 0.2**2)),
@@ -58,7 +59,7 @@ class MLP:
 
     Initialisation: W_i ~ Normal(0, gain^2 / fan_in), with gain sqrt(2) for ReLU
     (He et al. 2015), sqrt(2 / (1 + 0.2^2)) for LeakyReLU(0.2), and 1 for tanh, sigmoid and
-    the output layer; biases start at 0.
+    the output layer (LeCun et al. 1998); biases start at 0.
     """
 
     def __init__(self, sizes, hidden_activation="relu", output_activation=None, rng=None,
@@ -78,18 +79,12 @@ class MLP:
             rng = backend.default_rng(rng)
         elif not hasattr(rng, "standard_normal"):
             raise TypeError(f"rng must be a seed (int), None or a random Generator, got {rng!r}")
-        shapes = {}
+        self.params = {}  # the one home of the weights: W1, b1, W2, b2, ...
         for i, (fan_in, fan_out) in enumerate(zip(self.sizes[:-1], self.sizes[1:]), start=1):
-            shapes[f"W{i}"], shapes[f"b{i}"] = (fan_in, fan_out), (fan_out,)
-        # All parameters live in one contiguous buffer (``params.buffer``), so that the
-        # optimizer can update them in one pass; ``params["W1"]`` etc. are views into it.
-        self.params = FlatArrays.zeros(shapes, self.dtype)
-        for i, (fan_in, fan_out) in enumerate(zip(self.sizes[:-1], self.sizes[1:]), start=1):
-            is_output = i == n_layers
-            gain = INIT_GAIN["identity" if is_output else hidden_activation]
-            std = gain / math.sqrt(fan_in)
-            W = rng.standard_normal((fan_in, fan_out), dtype=numpy.float64) * std
-            self.params[f"W{i}"] = xp.asarray(W, dtype=self.dtype)  # (fan_in, fan_out); biases stay 0
+            gain = INIT_GAIN["identity" if i == n_layers else hidden_activation]
+            W = rng.standard_normal((fan_in, fan_out), dtype=numpy.float64) * (gain / math.sqrt(fan_in))
+            self.params[f"W{i}"] = xp.asarray(W, dtype=self.dtype)  # (fan_in, fan_out)
+            self.params[f"b{i}"] = xp.zeros(fan_out, dtype=self.dtype)  # (fan_out,)
 
     def __repr__(self):
         widths = "-".join(str(s) for s in self.sizes)
@@ -110,15 +105,64 @@ class MLP:
     def out_features(self):
         return self.sizes[-1]
 
-    def forward(self, x, buffers=None, check_finite=True):
+    def forward(self, x, check_finite=True):
         """y = MLP(x) for x of shape (N, sizes[0]); returns ``(y, cache)`` with y of shape (N, sizes[-1]).
 
-        ``buffers``: an optional ``minigan.buffers.Buffers`` to write every layer's output into
-        (and, later, ``backward``'s intermediate gradients), instead of new arrays. The next
-        pass with the same ``buffers`` overwrites y and the cache, so use one per pass whose
-        results must coexist. ``check_finite=False`` skips the check for NaN and infinity in x
-        (the training loop's own arrays; see ``checks.finite``).
+        ``check_finite=False`` skips the check for NaN and infinity in x: the training loop
+        passes it for its own arrays, so that a diverging G is reported as such, with its
+        step, rather than as a bad input (see ``checks.finite``).
         """
+        x = self._check_input(x, check_finite)
+        caches = []
+        h = x  # (N, sizes[0])
+        for i, (linear, act) in enumerate(zip(self.linears, self.activations), start=1):
+            a, linear_cache = linear.forward(h, self.params[f"W{i}"], self.params[f"b{i}"])  # (N, sizes[i])
+            h, act_cache = act.forward(a)  # (N, sizes[i])
+            caches.append((linear_cache, act_cache))
+        return h, (caches, h.shape)
+
+    def backward(self, dout, cache, need_param_grads=True):
+        """Backprop dout = dL/dy  (N, sizes[-1])  through the network.
+
+        Returns ``(dx, grads)``: dx = dL/dx  (N, sizes[0])  and ``grads`` keyed like
+        ``params``: dL/dW_i  (fan_in, fan_out)  and  dL/db_i  (fan_out,).
+
+        The chain rule, layer by layer from the top, with a_i = h_{i-1} W_i + b_i and h_i = act_i(a_i):
+
+            da_i     = act_i'(a_i) * dh_i       (activation backward)
+            dW_i     = h_{i-1}^T da_i           (Linear backward)
+            db_i     = sum_n da_i
+            dh_{i-1} = da_i W_i^T               (passed down to the layer below)
+
+        starting from dh_L = dout and ending with dx = dh_0.
+        ``need_param_grads=False`` returns ``grads = {}``: the generator step needs only
+        dL/dx out of D, and D's weight gradients are never formed there.
+        """
+        caches, out_shape = cache
+        if getattr(dout, "shape", None) != out_shape:
+            raise ValueError(
+                f"dout must have the forward output's shape {out_shape}, got {getattr(dout, 'shape', type(dout))}")
+        grads = {}
+        dh = dout  # (N, sizes[-1])
+        for i in reversed(range(1, len(self.linears) + 1)):
+            linear_cache, act_cache = caches[i - 1]
+            da = self.activations[i - 1].backward(dh, act_cache)  # (N, sizes[i])
+            dh, dW, db = self.linears[i - 1].backward(da, linear_cache, need_params=need_param_grads)
+            if need_param_grads:  # dh: (N, sizes[i-1]); dW: (sizes[i-1], sizes[i]); db: (sizes[i],)
+                grads[f"W{i}"], grads[f"b{i}"] = dW, db
+        return dh, {k: grads[k] for k in self.params if k in grads}  # in params' order: W1, b1, ...
+
+    def _check_input(self, x, check_finite):
+        """x as an array of this network's dtype, or a clear error (wrong shape, kind, NaN/inf).
+
+        The weights are checked too: ``params`` is a plain dict, so a weight of the wrong shape
+        can be put in it, and a matrix product would then fail with a message about its operands.
+        """
+        for i, (fan_in, fan_out) in enumerate(zip(self.sizes[:-1], self.sizes[1:]), start=1):
+            for key, shape in ((f"W{i}", (fan_in, fan_out)), (f"b{i}", (fan_out,))):
+                got = getattr(self.params.get(key), "shape", None)
+                if got != shape:
+                    raise ValueError(f"params[{key!r}] must have shape {shape} for this {self!r}, got {got}")
         if getattr(x, "ndim", None) != 2 or x.shape[1] != self.sizes[0]:
             raise ValueError(
                 f"x must have shape (N, {self.sizes[0]}) for this {self!r}, got shape {getattr(x, 'shape', type(x))}")
@@ -128,50 +172,4 @@ class MLP:
             x = x.astype(self.dtype)
         if check_finite:
             checks.finite("x", x)
-        caches = []
-        h = x  # (N, sizes[0])
-        n = x.shape[0]
-        for i, (linear, act) in enumerate(zip(self.linears, self.activations), start=1):
-            shape = (n, self.sizes[i])
-            a, linear_cache = linear.forward(h, self.params[f"W{i}"], self.params[f"b{i}"],
-                                             out=take(buffers, f"a{i}", shape, self.dtype))  # (N, sizes[i])
-            h, act_cache = act.forward(a, out=take(buffers, f"h{i}", shape, self.dtype))  # (N, sizes[i])
-            caches.append((linear_cache, act_cache))
-        return h, (caches, h.shape, buffers)
-
-    def backward(self, dout, cache, need_dx=True, need_param_grads=True, out=None):
-        """Backprop dout = dL/dy  (N, sizes[-1])  through the network.
-
-        Returns ``(dx, grads)``: dx = dL/dx  (N, sizes[0])  and ``grads`` keyed like
-        ``params``: dL/dW_i  (fan_in, fan_out)  and  dL/db_i  (fan_out,).
-
-        Layer by layer, from the top:   da_i = act_i'(a_i) * dh_i   (activation backward),
-        then   dW_i = h_{i-1}^T da_i,   db_i = sum_n da_i,   dh_{i-1} = da_i W_i^T.
-
-        ``need_param_grads=False`` returns ``grads = {}``: the generator step needs only
-        dL/dx out of D, and computing D's weight gradients there would be thrown away.
-        ``need_dx=False`` returns ``dx = None``.
-        ``out``: optional arrays keyed like ``params`` (e.g. ``FlatArrays.zeros_like(params)``)
-        to write the gradients into and return, instead of new arrays: the training loop
-        reuses one set every step. The intermediate dh_i and da_i go into the ``buffers``
-        given to ``forward``, if any.
-        """
-        caches, out_shape, buffers = cache
-        if getattr(dout, "shape", None) != out_shape:
-            raise ValueError(
-                f"dout must have the forward output's shape {out_shape}, got {getattr(dout, 'shape', type(dout))}")
-        # The caller's arrays, filled in place, if given; else a new dict filled below.
-        grads = out if out is not None and need_param_grads else {}
-        n = dout.shape[0]
-        dh = dout  # (N, sizes[-1])
-        for i in range(len(self.linears), 0, -1):
-            linear_cache, act_cache = caches[i - 1]
-            da_out = take(buffers, f"da{i}", (n, self.sizes[i]), self.dtype)
-            da = self.activations[i - 1].backward(dh, act_cache, out=da_out)  # (N, sizes[i])
-            into = (take(buffers, f"dh{i - 1}", (n, self.sizes[i - 1]), self.dtype),
-                    None if out is None else out[f"W{i}"], None if out is None else out[f"b{i}"])
-            dh, dW, db = self.linears[i - 1].backward(da, linear_cache, need_dx=need_dx or i > 1,
-                                                      need_params=need_param_grads, out=into)  # (N, sizes[i-1])
-            if need_param_grads and out is None:
-                grads[f"W{i}"], grads[f"b{i}"] = dW, db
-        return dh, grads
+        return x

@@ -4,15 +4,9 @@ An optimizer is built on one network's ``params`` dict and keeps its own state; 
 each get their own optimizer, so no momentum ever leaks from one player to the other.
 ``step(grads)`` updates the params in place, after all gradients exist (backward passes
 never touch parameters), with ``grads`` keyed like ``params``.
-
-The rules are elementwise, so they can run array by array or over all parameters at once.
-When params, grads and the optimizer's state are ``FlatArrays`` of one layout (an MLP's
-params are), each rule runs once over the whole buffer: the same arithmetic on every
-entry, bit for bit, in a handful of array operations instead of a handful per parameter.
 """
 from . import checks
 from .backend import xp
-from .buffers import Buffers, FlatArrays
 
 
 def linear_decay(step, total, final=0.01):
@@ -30,9 +24,6 @@ class Optimizer:
         self.params = params
 
     def _check_grads(self, grads):
-        if isinstance(grads, FlatArrays) and isinstance(self.params, FlatArrays) \
-                and grads.layout == self.params.layout:
-            return  # same names and shapes by construction
         if not isinstance(grads, dict) or grads.keys() != self.params.keys():
             got = sorted(grads) if isinstance(grads, dict) else type(grads).__name__
             raise ValueError(f"grads must have the keys of params {sorted(self.params)}, got {got}")
@@ -40,20 +31,6 @@ class Optimizer:
             if getattr(g, "shape", None) != self.params[key].shape:
                 raise ValueError(
                     f"grads[{key!r}] must have shape {self.params[key].shape}, got {getattr(g, 'shape', type(g))}")
-
-    def _state_like_params(self):
-        """Zeros shaped like params, for a moment or velocity: flat when params are."""
-        if isinstance(self.params, FlatArrays):
-            return FlatArrays.zeros_like(self.params)
-        return {k: xp.zeros_like(p) for k, p in self.params.items()}
-
-    def _blocks(self, grads, *states):
-        """(theta, g, *state) array groups to update: one group of whole buffers when every
-        dict is a FlatArrays of the params' layout, else one group per parameter array."""
-        dicts = (self.params, grads) + states
-        if all(isinstance(d, FlatArrays) and d.layout == self.params.layout for d in dicts):
-            return [tuple(d.buffer for d in dicts)]
-        return [tuple(d[key] for d in dicts) for key in self.params]
 
     def state_dict(self):
         """The optimizer's state as a flat dict of arrays and numbers (for checkpoints)."""
@@ -76,21 +53,20 @@ class SGD(Optimizer):
         super().__init__(params)
         self.lr = checks.positive("lr", lr)
         self.momentum = checks.fraction("momentum", momentum)
-        self.velocity = self._state_like_params()
+        self.velocity = {k: xp.zeros_like(p) for k, p in params.items()}
 
     def step(self, grads):
         self._check_grads(grads)
-        for theta, g, v in self._blocks(grads, self.velocity):
-            v *= self.momentum
-            v -= self.lr * g
-            theta += v
+        for k, theta in self.params.items():
+            self.velocity[k] = self.momentum * self.velocity[k] - self.lr * grads[k]
+            theta += self.velocity[k]  # in place: the network's dict holds this same array
 
     def state_dict(self):
         return {f"velocity.{k}": v for k, v in self.velocity.items()}
 
     def load_state_dict(self, state):
         for k in self.velocity:
-            self.velocity[k][...] = xp.asarray(state[f"velocity.{k}"])
+            self.velocity[k] = xp.array(state[f"velocity.{k}"], dtype=self.params[k].dtype)  # a copy of its own
 
 
 class Adam(Optimizer):
@@ -113,32 +89,20 @@ class Adam(Optimizer):
         self.beta2 = checks.fraction("betas[1]", betas[1])
         self.eps = checks.positive("eps", eps)
         self.t = 0
-        self.m = self._state_like_params()
-        self.v = self._state_like_params()
-        self._scratch = Buffers()  # the update's intermediates, reused from step to step
+        self.m = {k: xp.zeros_like(p) for k, p in params.items()}
+        self.v = {k: xp.zeros_like(p) for k, p in params.items()}
 
     def step(self, grads):
         self._check_grads(grads)
         self.t += 1
         b1, b2, t = self.beta1, self.beta2, self.t
-        for i, (theta, g, m, v) in enumerate(self._blocks(grads, self.m, self.v)):
-            # The rule above, with every intermediate written into one of two reused arrays
-            # instead of eight new ones (same operations in the same order, so the same bits;
-            # 3x faster on large networks, where each new array costs fresh memory pages).
-            tmp = self._scratch.get(f"tmp{i}", theta.shape, theta.dtype)
-            m_hat = self._scratch.get(f"m_hat{i}", theta.shape, theta.dtype)
-            m *= b1
-            m += xp.multiply(g, 1 - b1, out=tmp)  # m <- beta1 m + (1 - beta1) g
-            v *= b2
-            g2 = xp.multiply(g, g, out=tmp)
-            g2 *= 1 - b2
-            v += g2  # v <- beta2 v + (1 - beta2) g^2
-            xp.divide(m, 1 - b1**t, out=m_hat)  # m_hat = m / (1 - beta1^t)
-            v_hat = xp.divide(v, 1 - b2**t, out=tmp)  # v_hat = v / (1 - beta2^t)
-            denominator = xp.sqrt(v_hat, out=tmp)
-            denominator += self.eps  # sqrt(v_hat) + eps
-            step = xp.multiply(m_hat, self.lr, out=m_hat)  # lr m_hat
-            theta -= xp.divide(step, denominator, out=step)  # theta <- theta - lr m_hat / (sqrt(v_hat) + eps)
+        for k, theta in self.params.items():
+            g = grads[k]
+            self.m[k] = b1 * self.m[k] + (1 - b1) * g
+            self.v[k] = b2 * self.v[k] + (1 - b2) * (g * g)
+            m_hat = self.m[k] / (1 - b1**t)
+            v_hat = self.v[k] / (1 - b2**t)
+            theta -= self.lr * m_hat / (xp.sqrt(v_hat) + self.eps)  # in place: the network's dict holds theta
 
     def state_dict(self):
         state = {"t": self.t}
@@ -149,5 +113,5 @@ class Adam(Optimizer):
     def load_state_dict(self, state):
         self.t = int(state["t"])
         for k in self.m:
-            self.m[k][...] = xp.asarray(state[f"m.{k}"])
-            self.v[k][...] = xp.asarray(state[f"v.{k}"])
+            self.m[k] = xp.array(state[f"m.{k}"], dtype=self.params[k].dtype)  # copies of their own
+            self.v[k] = xp.array(state[f"v.{k}"], dtype=self.params[k].dtype)

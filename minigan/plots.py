@@ -102,13 +102,13 @@ def history_figure(history):
 
     s = step[window - 1:] if len(step) >= window else step
     fig, (top, bottom) = plt.subplots(2, 1, figsize=(7, 6), sharex=True)
-    top.plot(s, smooth(history["d_loss"]), label="D loss = -V(G, D)")
-    top.plot(s, smooth(history["g_loss"]), label="G loss")
+    top.plot(s, smooth(history["loss_D"]), label="D loss = -V(G, D)")
+    top.plot(s, smooth(history["loss_G"]), label="G loss")
     top.axhline(2 * numpy.log(2), color="gray", ls="--", lw=0.8, label="2 log 2 (D loss at equilibrium)")
     top.legend(fontsize=8)
     top.set_ylabel("loss")
-    bottom.plot(s, smooth(history["d_real"]), label="mean D(x)")
-    bottom.plot(s, smooth(history["d_fake"]), label="mean D(G(z))")
+    bottom.plot(s, smooth(history["mean_D_real"]), label="mean D(x)")
+    bottom.plot(s, smooth(history["mean_D_fake"]), label="mean D(G(z))")
     bottom.axhline(0.5, color="gray", ls="--", lw=0.8)
     bottom.set_ylim(0, 1)
     bottom.set_xlabel("step")

@@ -100,20 +100,20 @@ def value_function(p_data, p_g, d, lo, hi, n=200_000):
     return _simpson(integrand, x)
 
 
-def value_function_mc(d_real, d_fake):
+def value_function_mc(D_real, D_fake):
     """Monte Carlo V(G, D) = mean log D(x_i) + mean log(1 - D(G(z_j))) from D's outputs on samples.
 
-    ``d_real``: D's probabilities on samples of P_data; ``d_fake``: on samples of P_G. Its standard
+    ``D_real``: D's probabilities on samples of P_data; ``D_fake``: on samples of P_G. Its standard
     error shrinks as 1/sqrt(n). This is -(discriminator loss), computed from probabilities.
     """
-    d_real = numpy.asarray(d_real, dtype=numpy.float64)
-    d_fake = numpy.asarray(d_fake, dtype=numpy.float64)
-    if d_real.size == 0 or d_fake.size == 0:
-        raise ValueError(f"need D's outputs on at least one real and one fake sample, got {d_real.size} and {d_fake.size}")
-    if numpy.any((d_real < 0) | (d_real > 1)) or numpy.any((d_fake < 0) | (d_fake > 1)):
-        raise ValueError("d_real and d_fake must be probabilities in [0, 1]")
+    D_real = numpy.asarray(D_real, dtype=numpy.float64)
+    D_fake = numpy.asarray(D_fake, dtype=numpy.float64)
+    if D_real.size == 0 or D_fake.size == 0:
+        raise ValueError(f"need D's outputs on at least one real and one fake sample, got {D_real.size} and {D_fake.size}")
+    if numpy.any((D_real < 0) | (D_real > 1)) or numpy.any((D_fake < 0) | (D_fake > 1)):
+        raise ValueError("D_real and D_fake must be probabilities in [0, 1]")
     with numpy.errstate(divide="ignore"):
-        return float(numpy.mean(numpy.log(d_real)) + numpy.mean(numpy.log1p(-d_fake)))
+        return float(numpy.mean(numpy.log(D_real)) + numpy.mean(numpy.log1p(-D_fake)))
 
 
 def max_value(p_data, p_g, lo, hi, n=200_000):

@@ -27,7 +27,7 @@ def test_train_writes_every_output(tmp_path, capsys):
     assert summary["metrics"]["modes_total"] == 8 and summary["step"] == 40
     assert summary["settings"]["dataset"] == "ring" and summary["settings"]["objective"] == "non-saturating"
     rows = (out / "history.csv").read_text().splitlines()
-    assert rows[0] == "step,d_loss,g_loss,d_real,d_fake,g_grad_norm,d_grad_norm" and len(rows) == 41
+    assert rows[0] == "step,loss_D,loss_G,mean_D_real,mean_D_fake,grad_norm_G,grad_norm_D" and len(rows) == 41
     assert rows[-1].startswith("40,")
     for png in ("samples.png", "decision.png", "history.png"):
         assert (out / png).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

@@ -27,3 +27,16 @@ def test_demo_runs_quickly_and_writes_its_figures(tmp_path, script):
     for name in DEMOS[script]:
         header = (tmp_path / name).read_bytes()[:6]
         assert header in (b"\x89PNG\r\n", b"GIF89a"), name
+
+
+def test_backprop_by_hand_walkthrough_checks_out():
+    """The walk-through's hand-derived G step passes its gradient check, equals minigan's, and its
+    exercise (tanh's derivative deleted) fails the check, as the text promises."""
+    env = dict(os.environ, PYTHONPATH=ROOT)
+    done = subprocess.run([sys.executable, os.path.join(ROOT, "demos", "backprop_by_hand.py"), "--quick"],
+                          env=env, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[5].endswith("PASS (tolerance 1e-07)"), done.stdout
+    assert "gradients agree to" in lines[6]
+    assert lines[-1].split(": ")[1].startswith("FAIL"), done.stdout

@@ -51,7 +51,7 @@ def test_history_has_one_finite_row_per_step():
     assert list(history) == ["step"] + list(HISTORY_COLUMNS)
     np.testing.assert_array_equal(history["step"], np.arange(1, 26))
     assert all(np.all(np.isfinite(history[c])) for c in HISTORY_COLUMNS)
-    assert np.all((history["d_real"] > 0) & (history["d_real"] < 1))
+    assert np.all((history["mean_D_real"] > 0) & (history["mean_D_real"] < 1))
     more = gan.fit(data.ring(), steps=5, batch_size=32)
     np.testing.assert_array_equal(more["step"], np.arange(26, 31))
     assert len(gan.history["step"]) == 30
@@ -109,7 +109,7 @@ def test_resuming_from_a_checkpoint_is_bit_identical(tmp_path):
 
     assert same(resumed.G.params, straight.G.params) and same(resumed.D.params, straight.D.params)
     assert same(resumed.opt_d.m, straight.opt_d.m) and resumed.opt_g.t == straight.opt_g.t
-    np.testing.assert_array_equal(resumed.history["d_loss"], straight.history["d_loss"])
+    np.testing.assert_array_equal(resumed.history["loss_D"], straight.history["loss_D"])
 
 
 def test_a_request_to_stop_ends_after_the_current_step():

@@ -33,9 +33,9 @@ def test_gradients_on_cupy_match_numpy_in_float32(objective):
             for k, p in net.params.items():
                 net.params[k] = backend.xp.asarray(init.standard_normal(p.shape).astype(np.float32) * 0.3)
         fake, _ = G.forward(backend.xp.asarray(z))
-        _, d_grads, _, _ = discriminator_gradients(D, backend.xp.asarray(real), fake)
-        _, g_grads = generator_gradients(G, D, backend.xp.asarray(z), objective)
-        results[name] = {k: minigan.to_numpy(v) for k, v in {**d_grads, **{"G" + k: g for k, g in g_grads.items()}}.items()}
+        _, grads_D, _, _ = discriminator_gradients(D, backend.xp.asarray(real), fake)
+        _, grads_G = generator_gradients(G, D, backend.xp.asarray(z), objective)
+        results[name] = {k: minigan.to_numpy(v) for k, v in {**grads_D, **{"G" + k: g for k, g in grads_G.items()}}.items()}
     for k in results["numpy"]:
         np.testing.assert_allclose(results["cupy"][k], results["numpy"][k], rtol=1e-4, atol=1e-5, err_msg=k)
 

@@ -32,16 +32,16 @@ def test_generator_losses_have_the_lecture_signs():
 def test_discriminator_loss_gradients_match_finite_differences():
     rng = np.random.default_rng(2)
     real, fake = rng.standard_normal((5, 1)) * 3, rng.standard_normal((4, 1)) * 3
-    _, d_real, d_fake = discriminator_loss(real, fake)
-    assert rel_error(d_real, numerical_gradient(lambda: discriminator_loss(real, fake)[0], real)) < TOLERANCE
-    assert rel_error(d_fake, numerical_gradient(lambda: discriminator_loss(real, fake)[0], fake)) < TOLERANCE
+    _, d_real_logits, d_fake_logits = discriminator_loss(real, fake)
+    assert rel_error(d_real_logits, numerical_gradient(lambda: discriminator_loss(real, fake)[0], real)) < TOLERANCE
+    assert rel_error(d_fake_logits, numerical_gradient(lambda: discriminator_loss(real, fake)[0], fake)) < TOLERANCE
 
 
 @pytest.mark.parametrize("objective", ["minimax", "non-saturating"])
 def test_generator_loss_gradient_matches_finite_differences(objective):
     fake = np.random.default_rng(3).standard_normal((6, 1)) * 3
-    _, d_fake = generator_loss(fake, objective)
-    assert rel_error(d_fake, numerical_gradient(lambda: generator_loss(fake, objective)[0], fake)) < TOLERANCE
+    _, d_fake_logits = generator_loss(fake, objective)
+    assert rel_error(d_fake_logits, numerical_gradient(lambda: generator_loss(fake, objective)[0], fake)) < TOLERANCE
 
 
 def test_minimax_saturates_where_non_saturating_does_not():
@@ -57,7 +57,7 @@ def test_minimax_saturates_where_non_saturating_does_not():
 def test_extreme_logits_give_finite_exact_losses_and_gradients(dtype):
     logits = np.array([[-1e4], [-100.0], [0.0], [100.0], [1e4]], dtype=dtype)
     with np.errstate(over="raise", invalid="raise", divide="raise"):
-        loss, d_real, d_fake = discriminator_loss(logits, logits)
+        loss, d_real_logits, d_fake_logits = discriminator_loss(logits, logits)
         minimax, d_minimax = generator_loss(logits, "minimax")
         non_saturating, d_ns = generator_loss(logits, "non-saturating")
     # softplus(1e4) = 1e4 exactly in float arithmetic; softplus(-1e4) = exp(-1e4) = 0.
@@ -66,7 +66,7 @@ def test_extreme_logits_give_finite_exact_losses_and_gradients(dtype):
     assert loss == pytest.approx(np.mean(expected_sp[::-1]) + np.mean(expected_sp), rel=1e-6)
     assert minimax == pytest.approx(-np.mean(expected_sp), rel=1e-6)
     assert non_saturating == pytest.approx(np.mean(expected_sp[::-1]), rel=1e-6)
-    for g in (d_real, d_fake, d_minimax, d_ns):
+    for g in (d_real_logits, d_fake_logits, d_minimax, d_ns):
         assert g.dtype == dtype and np.all(np.isfinite(g))
     np.testing.assert_allclose(d_ns.ravel(), -np.array([1, 1, 0.5, 0, 0]) / 5, atol=1e-7)
     np.testing.assert_allclose(d_minimax.ravel(), -np.array([0, 0, 0.5, 1, 1]) / 5, atol=1e-7)
@@ -74,8 +74,8 @@ def test_extreme_logits_give_finite_exact_losses_and_gradients(dtype):
 
 def test_gradients_keep_the_logits_shape():
     for shape in [(3, 1), (3,)]:
-        _, d_real, d_fake = discriminator_loss(np.zeros(shape), np.zeros(shape))
-        assert d_real.shape == shape and d_fake.shape == shape
+        _, d_real_logits, d_fake_logits = discriminator_loss(np.zeros(shape), np.zeros(shape))
+        assert d_real_logits.shape == shape and d_fake_logits.shape == shape
 
 
 def test_unknown_objective_is_named():

@@ -31,12 +31,12 @@ def test_softplus_and_sigmoid_identities(l):
 
 @given(logit_batches, logit_batches)
 def test_discriminator_loss_is_finite_and_matches_the_formula(real, fake):
-    loss, d_real, d_fake = discriminator_loss(real, fake)
+    loss, d_real_logits, d_fake_logits = discriminator_loss(real, fake)
     expected = np.mean([softplus_reference(-l) for l in real[:, 0]]) + np.mean([softplus_reference(l) for l in fake[:, 0]])
     assert math.isclose(float(loss), expected, rel_tol=1e-12, abs_tol=1e-12)
-    np.testing.assert_allclose(d_real[:, 0], [-1 / (1 + math.exp(min(l, 700))) / len(real) for l in real[:, 0]],
+    np.testing.assert_allclose(d_real_logits[:, 0], [-1 / (1 + math.exp(min(l, 700))) / len(real) for l in real[:, 0]],
                                rtol=1e-12, atol=1e-300)
-    assert np.all(np.isfinite(d_real)) and np.all(np.isfinite(d_fake))
+    assert np.all(np.isfinite(d_real_logits)) and np.all(np.isfinite(d_fake_logits))
 
 
 @given(logit_batches, st.sampled_from(["minimax", "non-saturating"]), st.sampled_from([np.float32, np.float64]))

@@ -1,0 +1,129 @@
+"""The fast step (fast.py) against the plain one (gan.py): the same bits, and no silent misuse of its memory."""
+import gc
+import itertools
+import tracemalloc
+
+import numpy as np
+import pytest
+
+from minigan import GAN, MLP, data
+from minigan.fast import FastMLP, Workspace
+
+SETTINGS = list(itertools.product(
+    [np.float32, np.float64], ["minimax", "non-saturating"], [1, 3], ["relu", "leaky_relu", "tanh"], ["ring", "gaussian"]))
+
+
+def make_gan(fast, dtype, objective, d_steps, activation, target, width=16):
+    dim = 1 if target == "gaussian" else 2
+    G = MLP((dim, width, width, dim), activation, rng=1, dtype=dtype)  # 1-D: inner size 1 going forward
+    D = MLP((dim, width, width, 1), activation, rng=2, dtype=dtype)
+    return GAN(G, D, objective=objective, d_steps=d_steps, lr_g=2e-3, lr_d=2e-3, lr_decay_steps=40,
+               seed=3, fast=fast)
+
+
+def assert_same_state(plain, fast):
+    for name in ("G", "D"):
+        for k, p in getattr(plain, name).params.items():
+            np.testing.assert_array_equal(getattr(fast, name).params[k], p, err_msg=f"{name}.{k}")
+    for name in ("opt_g", "opt_d"):
+        a, b = getattr(plain, name).state_dict(), getattr(fast, name).state_dict()
+        assert a.keys() == b.keys()
+        for k in a:
+            np.testing.assert_array_equal(b[k], a[k], err_msg=f"{name}.{k}")
+    assert plain.history.keys() == fast.history.keys()
+    for column in plain.history:
+        np.testing.assert_array_equal(fast.history[column], plain.history[column], err_msg=column)
+
+
+@pytest.mark.parametrize("dtype, objective, d_steps, activation, target", SETTINGS,
+                         ids=lambda v: getattr(v, "__name__", str(v)))
+def test_fast_step_is_bit_identical_to_the_plain_step(dtype, objective, d_steps, activation, target):
+    plain = make_gan(False, dtype, objective, d_steps, activation, target)
+    fast = make_gan(True, dtype, objective, d_steps, activation, target)
+    dataset = data.dataset(target)
+    plain.fit(dataset, steps=25, batch_size=32, log_every=10)
+    fast.fit(dataset, steps=25, batch_size=32, log_every=10)
+    assert plain.step == fast.step == 25
+    assert_same_state(plain, fast)
+    # Training really moved the weights, so equality is not the trivial kind.
+    assert not np.array_equal(plain.G.params["W1"], MLP(plain.G.sizes, activation, rng=1, dtype=dtype).params["W1"])
+
+
+def test_fast_and_plain_steps_can_alternate_on_one_gan():
+    """A plain step rebinds Adam's m and v (and a user may assign a weight): the fast step takes them back."""
+    mixed = make_gan(True, np.float32, "non-saturating", 1, "relu", "ring")
+    plain = make_gan(False, np.float32, "non-saturating", 1, "relu", "ring")
+    ring = data.ring()
+    for fast in (True, False, True, False, True):
+        mixed.fast = fast
+        mixed.fit(ring, steps=4, batch_size=16)
+        plain.fit(ring, steps=4, batch_size=16)
+    assert_same_state(plain, mixed)
+
+    new_W = np.full_like(plain.D.params["W2"], 0.01)
+    for gan in (plain, mixed):
+        gan.D.params["W2"] = new_W.copy()  # rebinding the dict's array, as a user might
+        gan.fit(ring, steps=3, batch_size=16)
+    assert_same_state(plain, mixed)
+
+
+def test_a_weight_of_the_wrong_shape_is_named():
+    gan = make_gan(True, np.float32, "non-saturating", 1, "relu", "ring")
+    gan.G.params["W1"] = np.zeros((3, 3), dtype=np.float32)
+    with pytest.raises(ValueError, match=r"G.params\['W1'\] must keep its shape \(2, 16\), got \(3, 3\)"):
+        gan.fit(data.ring(), steps=1, batch_size=8)
+
+
+def test_a_backward_whose_forward_was_overwritten_raises():
+    """Two forward passes into one workspace, then backward with the first one's cache: reused
+    memory would give a wrong gradient; the fast step says so instead."""
+    net = FastMLP(MLP((2, 8, 1), "leaky_relu", rng=0), "D")
+    ws = Workspace("D")
+    rng = np.random.default_rng(0)
+    fake = rng.standard_normal((4, 2)).astype(np.float32)
+    real = rng.standard_normal((4, 2)).astype(np.float32)
+    _, fake_cache = net.forward(fake, ws)
+    _, real_cache = net.forward(real, ws)
+    dout = np.ones((4, 1), dtype=np.float32)
+    with pytest.raises(RuntimeError, match="overwritten by a later forward pass into workspace 'D'"):
+        net.backward(dout, fake_cache)
+    assert net.backward(dout, real_cache).shape == (4, 2)  # the latest pass is still good
+
+
+def test_a_replaced_network_is_picked_up():
+    gan = make_gan(True, np.float32, "non-saturating", 1, "relu", "ring")
+    gan.fit(data.ring(), steps=2, batch_size=8)
+    gan.D = MLP((2, 16, 16, 1), "relu", rng=9)
+    from minigan.optim import Adam
+    gan.opt_d = Adam(gan.D.params, lr=1e-3)
+    before = {k: p.copy() for k, p in gan.D.params.items()}
+    gan.fit(data.ring(), steps=1, batch_size=8)
+    assert gan.opt_d.t == 1 and not np.array_equal(gan.D.params["W1"], before["W1"])
+
+
+def test_building_a_fast_gan_keeps_the_weights_and_the_dict():
+    G, D = MLP((2, 8, 2), rng=1), MLP((2, 8, 1), "leaky_relu", rng=2)
+    values = {k: p.copy() for k, p in G.params.items()}
+    GAN(G, D)
+    assert type(G.params) is dict and list(G.params) == ["W1", "b1", "W2", "b2"]
+    assert all(np.array_equal(G.params[k], values[k]) for k in values)
+
+
+def test_memory_stays_flat_over_many_steps():
+    """Beyond the history it keeps, 2,000 more steps allocate nothing that stays (tracemalloc sees
+    NumPy's array memory): no per-step growth from workspaces, records or optimizer state."""
+    G, D = MLP((2, 32, 32, 2), rng=1), MLP((2, 32, 32, 1), "leaky_relu", rng=2)
+    gan, ring = GAN(G, D, lr_g=1e-3, lr_d=1e-3), data.ring()
+    gan.fit(ring, steps=100, batch_size=64)
+    tracemalloc.start()
+    try:
+        gan.fit(ring, steps=100, batch_size=64)
+        gc.collect()  # count only what is still referenced, not garbage awaiting collection
+        before = tracemalloc.get_traced_memory()[0]
+        gan.fit(ring, steps=2000, batch_size=64, log_every=100)
+        gc.collect()
+        grown = tracemalloc.get_traced_memory()[0] - before
+    finally:
+        tracemalloc.stop()
+    history = 2000 * 7 * 8  # seven float64 columns per step
+    assert history <= grown < history + 32 * 1024, grown
