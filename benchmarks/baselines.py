@@ -1,11 +1,11 @@
-"""Mode coverage and sample quality over 5 seeds, beside the published vanilla-GAN rows.
+"""Mode coverage and sample quality over 10 seeds, beside the published vanilla-GAN rows.
 
 Runs ``python -m minigan train`` with its defaults (only --dataset, --objective and --seed
-set) for both objectives on the ring and the grid, seeds 0-4, and prints a Markdown table
+set) for both objectives on the ring and the grid, seeds 0-9, and prints a Markdown table
 of modes covered and % high-quality samples as mean +- standard error over seeds. Every
 run's metrics.json stays under --out; the table is also written to --out/baselines.md.
 
-    python benchmarks/baselines.py --out runs/baselines [--jobs 2] [--seeds 0 1 2 3 4]
+    python benchmarks/baselines.py --out runs/baselines [--jobs 2] [--seeds 0 1 2 3 4 5 6 7 8 9]
 
 Runs go in parallel, --jobs at a time, each with one BLAS thread (at these matrix sizes a
 second thread per run does not pay). Takes about 10 minutes on a 2-core CPU. A run whose
@@ -21,7 +21,7 @@ import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 
-from minigan.cli import PRESETS
+from minigan.cli import default_settings
 
 # Published vanilla-GAN rows on the same protocol (modes, % high quality).
 PUBLISHED = {
@@ -32,14 +32,6 @@ PUBLISHED = {
 }
 
 
-def defaults(dataset, objective, seed):
-    """The settings ``minigan train`` records for this run when left at its defaults."""
-    preset = PRESETS[dataset]
-    return {"dataset": dataset, "objective": objective, "steps": preset["steps"], "batch_size": 256,
-            "d_steps": preset["d_steps"], "lr_g": preset["lr_g"], "lr_d": preset["lr_d"],
-            "g_hidden": preset["g_hidden"], "d_hidden": preset["d_hidden"], "seed": seed}
-
-
 def finished(folder, dataset, objective, seed):
     """The metrics of an earlier run in ``folder`` made with today's defaults, else None."""
     try:
@@ -47,7 +39,7 @@ def finished(folder, dataset, objective, seed):
             summary = json.load(f)
     except (OSError, ValueError):
         return None
-    return summary["metrics"] if summary.get("settings") == defaults(dataset, objective, seed) else None
+    return summary["metrics"] if summary.get("settings") == default_settings(dataset, objective, seed) else None
 
 
 def run_one(out, dataset, objective, seed):
@@ -105,7 +97,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", default="runs/baselines")
     parser.add_argument("--jobs", type=int, default=2)
-    parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2, 3, 4])
+    parser.add_argument("--seeds", type=int, nargs="+", default=list(range(10)))
     parser.add_argument("--datasets", nargs="+", default=["ring", "grid"])
     parser.add_argument("--objectives", nargs="+", default=["non-saturating", "minimax"])
     args = parser.parse_args()

@@ -1,12 +1,12 @@
-"""Backprop through a GAN by hand: the generator step in raw NumPy, checked three ways.
+"""Backprop through a GAN by hand: the generator step in raw NumPy, checked, then broken on purpose.
 
 A walk-through in cells: it runs as a plain script, and opens as a notebook in editors that
 read ``# %%`` cells (VS Code, PyCharm, Jupytext). Two one-hidden-layer networks in a
-screenful of NumPy; the gradient of G's loss derived line by line, through D into G;
-checked against finite differences; then shown equal to what ``minigan.generator_gradients``
-computes on the same weights. It ends with an exercise.
+screenful of NumPy; the gradient of G's loss derived line by line, through D into G; checked
+two ways (finite differences, and minigan's own ``generator_gradients`` on the same weights);
+the vector-Jacobian product behind it made explicit; and an exercise that breaks a line.
 
-    python demos/backprop_by_hand.py [--quick]
+    python demos/backprop_by_hand.py [--quick]    # after `pip install -e .` (or with PYTHONPATH=.)
 """
 # %% Settings
 import argparse
@@ -24,54 +24,57 @@ parser.add_argument("--quick", action="store_true", help="accepted for the tests
 parser.parse_args()
 
 # %% 1. Two small networks, written out
-# G: z (N, 2) -> h = tanh(z W1 + b1) (N, 5) -> x = h W2 + b2 (N, 2)       a sample per noise vector
-# D: x (N, 2) -> g = tanh(x V1 + c1) (N, 5) -> l = g V2 + c2 (N, 1)       a logit: D(x) = sigma(l)
-W1, b1 = rng.standard_normal((NOISE_DIM, HIDDEN)), rng.standard_normal(HIDDEN)
-W2, b2 = rng.standard_normal((HIDDEN, DIM)), rng.standard_normal(DIM)
-V1, c1 = rng.standard_normal((DIM, HIDDEN)), rng.standard_normal(HIDDEN)
-V2, c2 = rng.standard_normal((HIDDEN, 1)), rng.standard_normal(1)
+# G: z (N, 2) -> hG = tanh(z W1 + b1) (N, 5) -> x = hG W2 + b2 (N, 2)      a sample per noise vector
+# D: x (N, 2) -> hD = tanh(x V1 + c1) (N, 5) -> l = hD V2 + c2 (N, 1)      a logit: D(x) = sigma(l)
+# Weights ~ N(0, 1 / fan_in), as minigan's MLP starts them (gain 1 for tanh).
+W1, b1 = rng.standard_normal((NOISE_DIM, HIDDEN)) / np.sqrt(NOISE_DIM), np.zeros(HIDDEN)
+W2, b2 = rng.standard_normal((HIDDEN, DIM)) / np.sqrt(HIDDEN), np.zeros(DIM)
+V1, c1 = rng.standard_normal((DIM, HIDDEN)) / np.sqrt(DIM), np.zeros(HIDDEN)
+V2, c2 = rng.standard_normal((HIDDEN, 1)) / np.sqrt(HIDDEN), np.zeros(1)
 z = rng.standard_normal((N, NOISE_DIM))
 
 
 def sigmoid(l):
-    return 1 / (1 + np.exp(-l))
+    return 1 / (1 + np.exp(-l))  # fine for these small logits; losses.py has the form that never overflows
 
 
 def generator_loss():
-    """The non-saturating loss  L_G = -mean log D(G(z)) = mean softplus(-l)."""
-    h = np.tanh(z @ W1 + b1)  # (N, 5)
-    x = h @ W2 + b2  # (N, 2)
-    g = np.tanh(x @ V1 + c1)  # (N, 5)
-    l = g @ V2 + c2  # (N, 1)
+    """The non-saturating loss  L_G = -mean log D(G(z)) = mean softplus(-l).
+
+    It reads the weights from the globals above, so a finite-difference check can nudge one
+    entry of, say, W1 in place and call it again."""
+    hG = np.tanh(z @ W1 + b1)  # (N, 5)
+    x = hG @ W2 + b2  # (N, 2)
+    hD = np.tanh(x @ V1 + c1)  # (N, 5)
+    l = hD @ V2 + c2  # (N, 1)
     return np.mean(np.logaddexp(0, -l))  # softplus(-l) = log(1 + exp(-l))
 
 
 # %% 2. The forward pass, keeping what backward needs
-h = np.tanh(z @ W1 + b1)  # (N, 5)
-x = h @ W2 + b2  # (N, 2)   G's samples
-g = np.tanh(x @ V1 + c1)  # (N, 5)
-l = g @ V2 + c2  # (N, 1)   D's logits
+hG = np.tanh(z @ W1 + b1)  # (N, 5)
+x = hG @ W2 + b2  # (N, 2)   G's samples
+hD = np.tanh(x @ V1 + c1)  # (N, 5)
+l = hD @ V2 + c2  # (N, 1)   D's logits
+print(f"mean D(G(z)) = {sigmoid(l).mean():.3f}, L_G = {generator_loss():.4f}")
 
 # %% 3. The backward pass, one chain-rule step a line
 # The loss:  d softplus(-l) / dl = -sigma(-l), and the mean divides by N.
 dl = -sigmoid(-l) / N  # (N, 1)
 # Through D, whose weights are held fixed: only how the loss changes with D's *input* is needed.
-dg = dl @ V2.T  # (N, 5)   l = g V2 + c2
-dg_pre = dg * (1 - g * g)  # (N, 5)   tanh'(u) = 1 - tanh(u)^2               (*) the exercise's line
-dx = dg_pre @ V1.T  # (N, 2)   dL/dx: which way each sample should move
+dhD = dl @ V2.T  # (N, 5)   l = hD V2 + c2
+dhD_pre = dhD * (1 - hD * hD)  # (N, 5)   tanh'(u) = 1 - tanh(u)^2           (*) the exercise's line
+dx = dhD_pre @ V1.T  # (N, 2)   dL/dx: which way each sample should move
 
 
 def backward_through_G(dx):
-    """G's backward pass, from dL/dx (N, 2) to its four weight gradients.
-
-    This is the vector-Jacobian product dL/dtheta_G = sum_n (dx_n/dtheta_G)^T dL/dx_n:
-    the rows of dx are carried down through G's layers; no Jacobian is ever formed."""
-    dW2 = h.T @ dx  # (5, 2)   x = h W2 + b2
+    """G's backward pass, from dL/dx (N, 2) to its four weight gradients: the same chain rule
+    as through D, now keeping the weight gradients."""
+    dW2 = hG.T @ dx  # (5, 2)   x = hG W2 + b2
     db2 = dx.sum(axis=0)  # (2,)
-    dh = dx @ W2.T  # (N, 5)
-    dh_pre = dh * (1 - h * h)  # (N, 5)   through tanh
-    dW1 = z.T @ dh_pre  # (2, 5)   h = tanh(z W1 + b1)
-    db1 = dh_pre.sum(axis=0)  # (5,)
+    dhG = dx @ W2.T  # (N, 5)
+    dhG_pre = dhG * (1 - hG * hG)  # (N, 5)   through tanh
+    dW1 = z.T @ dhG_pre  # (2, 5)   hG = tanh(z W1 + b1)
+    db1 = dhG_pre.sum(axis=0)  # (5,)
     return {"W1": dW1, "b1": db1, "W2": dW2, "b2": db2}
 
 
@@ -107,12 +110,36 @@ print(f"minigan.generator_gradients: loss {float(loss):.6f} (by hand {generator_
       f"gradients agree to {agree:.1e}")
 assert agree < 1e-12
 
-# %% 6. Exercise: break it and watch the check catch it
-# Delete the line marked (*) in cell 3 (make it `dg_pre = dg`: tanh's derivative forgotten) and run
-# the script again. The check in cell 4 then fails; this cell computes what you will see:
-forgot_tanh = backward_through_G(dg @ V1.T)
-print("exercise, with the line (*) deleted:")
+# %% 6. What backward_through_G computed: a vector-Jacobian product
+# G's loss depends on its P = 27 weights only through the N samples, so
+#     dL/dtheta = sum_n (dx_n/dtheta)^T dL/dx_n,    dx_n/dtheta a (2, 27) Jacobian.
+# Build every Jacobian by finite differences (what backprop never does) and do the sum.
+theta = [W1, b1, W2, b2]
+P = sum(w.size for w in theta)
+J = np.zeros((N, DIM, P))  # J[n, :, p] = dx_n / dtheta_p
+p = 0
+for w in theta:
+    for i in range(w.size):
+        old = w.flat[i]
+        w.flat[i] = old + 1e-6
+        x_plus = np.tanh(z @ W1 + b1) @ W2 + b2
+        w.flat[i] = old - 1e-6
+        x_minus = np.tanh(z @ W1 + b1) @ W2 + b2
+        w.flat[i] = old
+        J[:, :, p] = (x_plus - x_minus) / 2e-6
+        p += 1
+vjp = np.einsum("ndp,nd->p", J, dx)  # sum_n J_n^T dx_n   (27,)
+flat = np.concatenate([by_hand[k].ravel() for k in ("W1", "b1", "W2", "b2")])
+print(f"sum_n J_n^T dL/dx_n against backward_through_G(dx): relative error {rel_error(vjp, flat):.1e} "
+      f"(the Jacobians: {J.size} numbers; backprop never forms them)")
+assert rel_error(vjp, flat) < TOLERANCE
+
+# %% 7. Exercise: break it and watch the check catch it
+# Replace the line marked (*) in cell 3 with `dhD_pre = dhD` (tanh's derivative forgotten) and
+# run the script again. The check in cell 4 then fails; this cell computes what you will see:
+forgot_tanh = backward_through_G(dhD @ V1.T)
+print("exercise, with the line (*) replaced by `dhD_pre = dhD`:")
 wrong = check(forgot_tanh)
 print(f"  worst {wrong:.1e}: {'PASS' if wrong < TOLERANCE else 'FAIL'}  <- what the gradient check says then")
 assert wrong > 1e-3
-# Try others: drop the "/ N" in dl, or write V1 instead of V1.T (with DIM = HIDDEN it even runs).
+# Try others: drop the "/ N" in dl, or the (1 - hG * hG) in backward_through_G.

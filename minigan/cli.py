@@ -26,7 +26,7 @@ import numpy
 from . import backend, checkpoint, data, metrics
 from .atomic import atomic_write, atomic_write_text
 from .gan import GAN, HISTORY_COLUMNS, TrainingDiverged
-from .losses import OBJECTIVES, sigmoid
+from .losses import OBJECTIVES
 from .mlp import MLP
 
 # Defaults per target, tuned on a 2-core CPU (see README, "Defaults and why"). The learning
@@ -34,12 +34,14 @@ from .mlp import MLP
 # the gradient's size, so the grid (8 units wide) wants larger steps than the ring (2 wide).
 # The 1-D Gaussian is a different game: a small smooth G (one tanh layer) against a larger D kept
 # near its optimum by k = 5 steps; a ReLU G folds its noise there and p_G grows lumps.
-_MIXTURE = {"noise_dim": 2, "g_hidden": [128, 128], "d_hidden": [128, 128], "g_activation": "relu", "d_steps": 1}
+_MIXTURE = {"noise_dim": 2, "g_hidden": [128, 128, 128], "d_hidden": [128, 128, 128], "g_activation": "relu",
+            "d_steps": 1, "batch_size": 512, "lr_g": 1e-3, "lr_d": 1e-3, "lr_hold": 0.4, "lr_final": 0.0}
 PRESETS = {
     "gaussian": {"steps": 2000, "lr_g": 5e-3, "lr_d": 2e-3, "noise_dim": 1, "g_hidden": [16],
-                 "d_hidden": [64, 64], "g_activation": "tanh", "d_steps": 5},
-    "ring": {**_MIXTURE, "steps": 16000, "lr_g": 2e-3, "lr_d": 2e-3},
-    "grid": {**_MIXTURE, "steps": 20000, "lr_g": 6e-3, "lr_d": 6e-3},
+                 "d_hidden": [64, 64], "g_activation": "tanh", "d_steps": 5, "batch_size": 256,
+                 "lr_hold": 0.0, "lr_final": 0.01},
+    "ring": {**_MIXTURE, "steps": 8000},
+    "grid": {**_MIXTURE, "steps": 11000},
 }
 N_SAMPLES = 2500  # the evaluation protocol's sample count
 
@@ -75,6 +77,16 @@ def _positive_float(text):
     return value
 
 
+def _fraction(text):
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a number, got {text!r}") from None
+    if not 0 <= value < 1:
+        raise argparse.ArgumentTypeError(f"must be in [0, 1), got {text!r}")
+    return value
+
+
 def _widths(text):
     try:
         widths = [int(w) for w in text.split(",")]
@@ -98,6 +110,12 @@ def build_parser():
     train.add_argument("--lr-g", type=_positive_float, help="G's Adam learning rate (default: per dataset)")
     train.add_argument("--hidden", type=_widths, help="hidden widths of G and D, e.g. 128 or 256,256,256 "
                                                       "(default: per dataset; 128,128 on the mixtures)")
+    train.add_argument("--lr-hold", type=_fraction, help="fraction of the run held at the initial learning rates "
+                                                        "before the linear decay (default: per dataset)")
+    train.add_argument("--lr-final", type=_fraction, help="the decay's end, as a fraction of the initial rates "
+                                                         "(default: per dataset)")
+    train.add_argument("--no-standardize", action="store_true",
+                       help="train on the data as it is, not standardised (default: standardised)")
     train.add_argument("--seed", type=_whole(0), help="random seed (default: 0)")
     train.add_argument("--backend", choices=backend.BACKENDS, default="auto", help="array backend (default: auto)")
     train.add_argument("--out", help="output folder (default: runs/DATASET)")
@@ -112,28 +130,33 @@ def build_parser():
 
 # -- setting up a run ----------------------------------------------------------------------
 
-def _new_run(args):
-    dataset = args.dataset or "ring"
+def default_settings(dataset="ring", objective="non-saturating", seed=0):
+    """The settings a run records (metrics.json) when only the target, objective and seed are chosen."""
     preset = PRESETS[dataset]
-    settings = {
-        "dataset": dataset,
-        "objective": args.objective or "non-saturating",
-        "steps": args.steps or preset["steps"],
-        "batch_size": args.batch_size or 256,
-        "d_steps": args.d_steps or preset["d_steps"],
-        "lr_g": args.lr_g or preset["lr_g"],
-        "lr_d": args.lr_d or preset["lr_d"],
-        "g_hidden": args.hidden or preset["g_hidden"],
-        "d_hidden": args.hidden or preset["d_hidden"],
-        "seed": 0 if args.seed is None else args.seed,
-    }
+    settings = {"dataset": dataset, "objective": objective, "seed": seed, "standardize": True,
+                "g_hidden": preset["g_hidden"], "d_hidden": preset["d_hidden"]}
+    settings.update({k: preset[k] for k in ("steps", "batch_size", "d_steps", "lr_g", "lr_d", "lr_hold", "lr_final")})
+    return settings
+
+
+def _new_run(args):
+    settings = default_settings(args.dataset or "ring", args.objective or "non-saturating",
+                                0 if args.seed is None else args.seed)
+    given = {"steps": args.steps, "batch_size": args.batch_size, "d_steps": args.d_steps, "lr_g": args.lr_g,
+             "lr_d": args.lr_d, "lr_hold": args.lr_hold, "lr_final": args.lr_final,
+             "g_hidden": args.hidden, "d_hidden": args.hidden}
+    settings.update({k: v for k, v in given.items() if v is not None})
+    if args.no_standardize:
+        settings["standardize"] = False
+    dataset, preset = settings["dataset"], PRESETS[settings["dataset"]]
     target = data.dataset(dataset)
     G = MLP([preset["noise_dim"], *settings["g_hidden"], target.dim], preset["g_activation"],
             rng=2 * settings["seed"] + 1)
     D = MLP([target.dim, *settings["d_hidden"], 1], "leaky_relu", rng=2 * settings["seed"] + 2)
     gan = GAN(G, D, objective=settings["objective"], d_steps=settings["d_steps"], lr_g=settings["lr_g"],
-              lr_d=settings["lr_d"], lr_decay_steps=settings["steps"], seed=settings["seed"],
-              fast=not args.plain_step)
+              lr_d=settings["lr_d"], lr_decay_steps=settings["steps"], lr_hold=settings["lr_hold"],
+              lr_final=settings["lr_final"], seed=settings["seed"], fast=not args.plain_step,
+              standardize=data.Standardize.of(target) if settings["standardize"] else None)
     return gan, target, settings
 
 
@@ -142,8 +165,12 @@ def _resumed_run(args):
         gan, settings = checkpoint.load(args.resume)
     except ValueError as exc:
         raise UsageError(f"argument --resume: {exc}") from None
-    saved = dict(settings, hidden=settings.get("g_hidden"))  # --hidden sets G's and D's widths alike
-    for option in ("dataset", "objective", "d_steps", "lr_g", "lr_d", "hidden", "seed"):
+    # --hidden sets G's and D's widths alike; the schedule's shape is read from the GAN (older
+    # checkpoints' settings do not list it)
+    saved = dict(settings, hidden=settings.get("g_hidden"), lr_hold=gan.lr_hold, lr_final=gan.lr_final)
+    if args.no_standardize and gan.standardize is not None:
+        raise UsageError("argument --no-standardize: the resumed run was standardised; leave it out when resuming")
+    for option in ("dataset", "objective", "d_steps", "lr_g", "lr_d", "lr_hold", "lr_final", "hidden", "seed"):
         given = getattr(args, option)
         if given is not None and (given != saved.get(option) or
                                   (option == "hidden" and given != settings.get("d_hidden"))):
@@ -227,13 +254,9 @@ def _write_outputs(out, gan, target, settings, samples, result, plots):
     if plots:
         from . import plots as figures
 
-        def discriminate(x):  # host points (n, dim) -> D(x) (n,)
-            logits, _ = gan.D.forward(backend.xp.asarray(x, dtype=gan.D.dtype))  # (n, 1)
-            return backend.to_numpy(sigmoid(logits))[:, 0]
-
         figures.save(figures.samples_figure(samples, target, f"G's samples after {gan.step} steps"),
                      os.path.join(out, "samples.png"))
-        figures.save(figures.decision_figure(discriminate, target, samples), os.path.join(out, "decision.png"))
+        figures.save(figures.decision_figure(gan.discriminate, target, samples), os.path.join(out, "decision.png"))
         figures.save(figures.history_figure(gan.history), os.path.join(out, "history.png"))
 
 

@@ -1,9 +1,17 @@
 """The fast training step: Algorithm 1 once more, with its memory reused. Read this file last.
 
 ``gan.py`` is the lesson: each formula once, every array new. This file runs the same
-iteration (the same operations on the same numbers in the same order, so the same bits on
-NumPy: ``tests/test_fast.py`` checks that against ``GAN.train_step``) and is what
-``GAN.fit`` and ``minigan train`` use unless told ``fast=False`` / ``--plain-step``.
+iteration and gets the same bits on NumPy (``tests/test_fast.py`` checks weights, Adam states
+and history against ``GAN.train_step``), and it is what ``GAN.fit`` and ``minigan train`` use
+unless told ``fast=False`` / ``--plain-step``. Same bits, because every floating-point
+operation is the plain path's, in the same order; where an expression is written differently
+here, the two forms are one correctly rounded operation each and so agree exactly:
+
+- LeakyReLU: max(a, slope a) for where(a > 0, a, slope a); its derivative max([y > 0], slope)
+  for where(y > 0, 1, slope) (equal for 0 <= slope < 1);
+- a matrix product with inner size 1 is a single product per entry: a broadcast multiply;
+- x @ W + b as the product into an array, then b added to it in place;
+- a + b for b + a, and a * b for b * a.
 
 It restates, on purpose, what the reading path already says: each activation's forward and
 backward, the MLP's two loops, Adam's rule and the order of one iteration. Those copies are
@@ -19,14 +27,15 @@ What changes, and what each change bought (2-core CPU, float32; README "Speed"):
    operating system (max(a, 0.2 a) on 8192 x 512: 8.8 ms into new arrays, 2.8 ms into reused).
 3. **Less work where the lesson does more than it needs**: an outer product (inner size 1)
    as a broadcast multiply instead of a matrix product (8192 x 512: 6.9 vs 2.8 ms); no dL/dx
-   for a network's first layer (its input is data or noise); the bias added in place; G's
-   samples written straight into the lower half of D's [real; fake] input.
+   for a network's first layer (its input is data or noise); G's samples written straight
+   into the lower half of D's [real; fake] input.
 
 The one hazard of reused memory, a pass overwriting what an earlier pass's backward still
 needs, is checked: ``FastMLP.backward`` raises instead of returning a wrong gradient.
 """
 from .backend import xp
 from .data import noise
+from .layers import Identity, LeakyReLU, ReLU, Sigmoid, Tanh
 from .losses import discriminator_loss, generator_loss, sigmoid
 
 
@@ -84,38 +93,42 @@ def matmul(a, b, out):
 
 # -- the activations again, each writing into a given array ---------------------------------
 
-def activation_forward(kind, a, out):
-    """act(a) into ``out`` (``a`` itself for the identity). Same formulas as layers.py."""
-    if kind == "identity":
+def activation_forward(act, a, out):
+    """act(a) into ``out`` (``a`` itself for the identity), for an activation layer of layers.py."""
+    if isinstance(act, Identity):
         return a
-    if kind == "relu":
-        return xp.maximum(a, 0.0, out=out)  # a float 0.0: an int takes a slower casting path
-    if kind == "leaky_relu":
-        xp.multiply(a, a.dtype.type(0.2), out=out)  # slope * a
+    if isinstance(act, ReLU):
+        return xp.maximum(a, 0.0, out=out)  # a float 0.0: with an int 0 NumPy casts, 2x slower
+    if isinstance(act, LeakyReLU):
+        xp.multiply(a, a.dtype.type(act.slope), out=out)  # slope * a
         return xp.maximum(a, out, out=out)  # = where(a > 0, a, slope * a) for 0 <= slope < 1
-    if kind == "tanh":
+    if isinstance(act, Tanh):
         return xp.tanh(a, out=out)
-    out[...] = sigmoid(a)  # sigmoid: no network here has it in the hot loop
-    return out
+    if isinstance(act, Sigmoid):
+        out[...] = sigmoid(a)  # no network here has a sigmoid in the hot loop
+        return out
+    raise TypeError(f"the fast step does not know the activation {act!r}; train with fast=False")
 
 
-def activation_backward(kind, dout, y, out):
+def activation_backward(act, dout, y, out):
     """dL/da = act'(a) * dout into ``out``, from the forward output y (``dout`` itself for the identity)."""
-    if kind == "identity":
+    if isinstance(act, Identity):
         return dout
-    if kind == "relu":
-        xp.greater(y, 0.0, out=out)  # [y > 0] as 1.0 / 0.0
-    elif kind == "leaky_relu":
-        xp.greater(y, 0.0, out=out)
-        xp.maximum(out, dout.dtype.type(0.2), out=out)  # 1 or slope
-    elif kind == "tanh":
-        xp.multiply(y, y, out=out)
-        xp.subtract(1, out, out=out)  # 1 - y^2
-    else:  # sigmoid: dout * y * (1 - y), in that order
+    if isinstance(act, Sigmoid):  # dout * y * (1 - y), in that order
         xp.multiply(dout, y, out=out)
         out *= 1 - y
         return out
-    out *= dout
+    if isinstance(act, ReLU):
+        xp.greater(y, 0.0, out=out)  # [y > 0] as 1.0 / 0.0
+    elif isinstance(act, LeakyReLU):
+        xp.greater(y, 0.0, out=out)
+        xp.maximum(out, dout.dtype.type(act.slope), out=out)  # 1 or slope
+    elif isinstance(act, Tanh):
+        xp.multiply(y, y, out=out)
+        xp.subtract(1, out, out=out)  # 1 - y^2
+    else:
+        raise TypeError(f"the fast step does not know the activation {act!r}; train with fast=False")
+    out *= dout  # act'(a) * dout
     return out
 
 
@@ -123,8 +136,9 @@ class FastMLP:
     """An MLP's forward and backward passes into a Workspace; gradients into one flat block."""
 
     def __init__(self, mlp, name):
+        mlp.check_params()
         self.mlp, self.sizes, self.dtype = mlp, mlp.sizes, mlp.dtype
-        self.kinds = [_kind(act) for act in mlp.activations]
+        self.activations = mlp.activations
         self.params = FlatBlock(mlp.params, f"{name}.params")
         grads = {k: xp.zeros_like(p) for k, p in mlp.params.items()}
         self.grads = FlatBlock(grads, f"{name} gradients")
@@ -134,17 +148,17 @@ class FastMLP:
 
         Returns ``(y, cache)``; the cache is valid until the next forward pass with ``ws``."""
         ws.passes += 1
-        n, params, last = x.shape[0], self.mlp.params, len(self.kinds)
+        n, params, last = x.shape[0], self.mlp.params, len(self.activations)
         inputs, outputs = [], []  # each layer's input h_{i-1} and activation output h_i
         h = x  # (N, sizes[0])
-        for i, kind in enumerate(self.kinds, start=1):
+        for i, act in enumerate(self.activations, start=1):
             shape = (n, self.sizes[i])
             into = out if i == last and out is not None else ws.get(f"h{i}", shape, self.dtype)
-            a = into if kind == "identity" else ws.get(f"a{i}", shape, self.dtype)
+            a = into if isinstance(act, Identity) else ws.get(f"a{i}", shape, self.dtype)
             inputs.append(h)
             matmul(h, params[f"W{i}"], out=a)
             a += params[f"b{i}"]  # (N, sizes[i])
-            h = activation_forward(kind, a, into)  # (N, sizes[i])
+            h = activation_forward(act, a, into)  # (N, sizes[i])
             outputs.append(h)
         return h, (ws, ws.passes, inputs, outputs)
 
@@ -156,8 +170,8 @@ class FastMLP:
                                f"forward pass into workspace {ws.name!r}: its gradient would be wrong")
         n, params, grads = dout.shape[0], self.mlp.params, self.grads.views
         dh = dout  # (N, sizes[-1])
-        for i in range(len(self.kinds), 0, -1):
-            da = activation_backward(self.kinds[i - 1], dh, outputs[i - 1],
+        for i in range(len(self.activations), 0, -1):
+            da = activation_backward(self.activations[i - 1], dh, outputs[i - 1],
                                      ws.get(f"da{i}", (n, self.sizes[i]), self.dtype))  # (N, sizes[i])
             if need_param_grads:
                 xp.matmul(inputs[i - 1].T, da, out=grads[f"W{i}"])  # (sizes[i-1], sizes[i])
@@ -166,15 +180,6 @@ class FastMLP:
                 return None
             dh = matmul(da, params[f"W{i}"].T, out=ws.get(f"dh{i - 1}", (n, self.sizes[i - 1]), self.dtype))
         return dh
-
-
-def _kind(act):
-    """The activation's name in ``layers.ACTIVATIONS``, from its class (LeakyReLU only at slope 0.2)."""
-    name = {"ReLU": "relu", "LeakyReLU": "leaky_relu", "Tanh": "tanh", "Sigmoid": "sigmoid",
-            "Identity": "identity"}[type(act).__name__]
-    if name == "leaky_relu" and act.slope != 0.2:
-        raise ValueError(f"the fast step knows LeakyReLU at slope 0.2 only, got {act.slope}; use fast=False")
-    return name
 
 
 class FastAdam:
@@ -226,16 +231,20 @@ class FastStep:
 
     def _build(self):
         gan = self.gan
-        self.parts = (gan.G, gan.D, gan.opt_g, gan.opt_d)
+        self.parts = self._parts()
         self.G, self.D = FastMLP(gan.G, "G"), FastMLP(gan.D, "D")
         self.adam_g, self.adam_d = FastAdam(gan.opt_g, self.G, "opt_g"), FastAdam(gan.opt_d, self.D, "opt_d")
         # One workspace per pass whose arrays differ in shape or must coexist: G's (the same
         # batch size in both steps), D's on [real; fake] and D's on G's samples.
         self.ws_G, self.ws_D_both, self.ws_D_fake = Workspace("G"), Workspace("D on [real; fake]"), Workspace("D on fake")
 
+    def _parts(self):
+        gan = self.gan
+        return (gan.G, gan.D, gan.opt_g, gan.opt_d, *gan.G.activations, *gan.D.activations)
+
     def train_step(self, dataset, batch_size):
         gan = self.gan
-        if self.parts != (gan.G, gan.D, gan.opt_g, gan.opt_d):  # a network or optimizer was replaced
+        if self.parts != self._parts():  # a network, a layer or an optimizer was replaced
             self._build()
         self.adam_g.take_back()  # arrays rebound since the last step (a plain step, a user)
         self.adam_d.take_back()
@@ -249,6 +258,8 @@ class FastStep:
     def discriminator_step(self, dataset, batch_size):
         gan, B, dtype = self.gan, batch_size, self.D.dtype
         real = dataset.sample(B, gan.rng, dtype=dtype)  # (B, dim)
+        if gan.standardize is not None:
+            real = gan.standardize.forward(real)
         z = noise(B, gan.noise_dim, gan.rng, dtype=dtype)  # (B, noise_dim)
         both = self.ws_D_both.get("x", (2 * B, self.D.sizes[0]), dtype)  # [real; fake]  (2B, dim)
         both[:B] = real

@@ -27,7 +27,7 @@ import numpy
 
 from . import backend, checks
 from .backend import to_numpy, xp
-from .data import noise
+from .data import Standardize, noise
 from .fast import FastStep
 from .losses import OBJECTIVES, discriminator_loss, generator_loss, sigmoid
 from .mlp import MLP
@@ -46,11 +46,13 @@ def discriminator_gradients(D, real, fake, check_finite=True):
 
     The loss sums over both batches, so its gradient is the sum of D's backward pass on
     each:   dL_D/dtheta_D = D.backward(dL/dl_real) + D.backward(dL/dl_fake).
-    Every row of a batch goes through D independently, so one pass over the two batches
-    stacked, [real; fake] (N_r + N_f, dim), computes exactly that sum, with half the calls.
+    Every row of a batch goes through D independently, and dW = h^T dout sums over rows, so
+    one pass over the two batches stacked, [real; fake] (N_r + N_f, dim), is that same sum
+    (equal up to floating-point rounding, which depends on the order of the additions).
 
     ``fake`` is G's output held fixed: D's step changes only D, so nothing flows back into G
-    (in autograd terms, ``D(fake.detach())``), and D's step needs no dL/dx either.
+    (in autograd terms, ``D(fake.detach())``). D's backward pass still computes dL/d[real; fake]
+    here, and it is thrown away (the fast step skips it).
 
     Returns ``(loss_D, grads_D, mean_D_real, mean_D_fake)``: ``grads_D`` keyed like
     ``D.params``, and the batch means of D(x) = sigma(l_real) and D(G(z)) = sigma(l_fake)
@@ -131,20 +133,26 @@ class GAN:
     objective: G's loss, ``"non-saturating"`` (default) or ``"minimax"`` (see ``losses``).
     d_steps: k, the discriminator steps per generator step.
     lr_g, lr_d, betas: Adam's settings for each player.
-    lr_decay_steps: if given, both learning rates fall linearly to 1% of their initial values
-        over this many iterations, then stay there. Steps of constant size keep G's samples
+    lr_decay_steps: if given, both learning rates are held for the first ``lr_hold`` fraction
+        of this many iterations, then fall linearly to ``lr_final`` times their initial values,
+        then stay there (``optim.linear_decay``). Steps of constant size keep G's samples
         jittering around the modes; smaller late steps let them settle (on the ring: 54% of
         samples high-quality with a constant rate, 96% with the decay; README, "Defaults and why").
+    standardize: a ``data.Standardize`` (or None): real batches are mapped by its ``forward``
+        before D sees them, so G learns to produce standardised points; ``sample`` and
+        ``discriminate`` work in the data's own coordinates.
     seed: seeds the one random stream that draws every minibatch of data and noise.
     fast: ``fit`` runs the fast step of ``fast.py`` (default), bit-identical to this file's
         plain ``train_step`` on NumPy; ``False`` runs the plain one. The fast step keeps each
-        network's parameters in one block of memory: building a GAN with ``fast=True``
-        replaces the arrays of ``G.params`` and ``D.params`` by views into that block (same
-        values), so read weights through the dict, not through arrays kept from before.
+        network's parameters in one block of memory: the first ``fit`` with ``fast=True``
+        replaces the arrays of ``G.params`` and ``D.params`` (and of Adam's ``m`` and ``v``) by
+        views into such blocks, with the same values, so read weights through the dict, not
+        through arrays kept from before.
     """
 
     def __init__(self, G, D, objective="non-saturating", d_steps=1, lr_g=2e-4, lr_d=2e-4,
-                 betas=(0.5, 0.999), lr_decay_steps=None, seed=0, fast=True):
+                 betas=(0.5, 0.999), lr_decay_steps=None, lr_hold=0.0, lr_final=0.01, standardize=None,
+                 seed=0, fast=True):
         if not isinstance(G, MLP) or not isinstance(D, MLP):
             raise TypeError(f"G and D must be minigan.MLP networks, got {type(G).__name__} and {type(D).__name__}")
         if G.out_features != D.in_features:
@@ -163,6 +171,12 @@ class GAN:
         self.opt_d = Adam(D.params, lr=lr_d, betas=betas)
         self.lr_g, self.lr_d, self.betas = self.opt_g.lr, self.opt_d.lr, tuple(betas)
         self.lr_decay_steps = None if lr_decay_steps is None else checks.whole("lr_decay_steps", lr_decay_steps)
+        self.lr_hold = checks.fraction("lr_hold", lr_hold)
+        self.lr_final = checks.fraction("lr_final", lr_final)
+        if standardize is not None and (not isinstance(standardize, Standardize) or standardize.dim != G.out_features):
+            raise ValueError(f"standardize must be None or a minigan.data.Standardize of dimension "
+                             f"{G.out_features} (G's output width), got {standardize!r}")
+        self.standardize = standardize
         self.rng = backend.default_rng(self.seed)
         self.step = 0  # iterations of Algorithm 1 done so far
         self.history = {name: numpy.zeros(0) for name in ("step",) + HISTORY_COLUMNS}
@@ -170,7 +184,7 @@ class GAN:
         if not isinstance(fast, bool):
             raise TypeError(f"fast must be True or False, got {fast!r}")
         self.fast = fast
-        self._fast_step = FastStep(self) if fast else None  # built now: it moves the parameters
+        self._fast_step = None  # built by the first fast fit
 
     def __repr__(self):
         return (f"GAN(G={self.G!r}, D={self.D!r}, objective={self.objective!r}, d_steps={self.d_steps}, "
@@ -190,7 +204,9 @@ class GAN:
         Returns ``(loss_D, mean_D_real, mean_D_fake, grad_norm_D)``, 0-d device arrays.
         """
         dtype = self.D.dtype
-        real = dataset.sample(batch_size, self.rng, dtype=dtype)  # (B, dim)
+        real = dataset.sample(batch_size, self.rng, dtype=dtype)  # (B, dim), in the data's coordinates
+        if self.standardize is not None:
+            real = self.standardize.forward(real)  # (B, dim), in the ones D and G work in
         z = noise(batch_size, self.noise_dim, self.rng, dtype=dtype)  # (B, noise_dim)
         # check_finite=False here and below: these arrays are our own (see checks.finite)
         fake, _ = self.G.forward(z, check_finite=False)  # (B, dim): held fixed, G's cache unused
@@ -215,7 +231,7 @@ class GAN:
     def schedule_learning_rates(self):
         """Set both optimizers' learning rates for the iteration about to run (``lr_decay_steps``)."""
         if self.lr_decay_steps is not None:
-            fraction = linear_decay(self.step, self.lr_decay_steps)
+            fraction = linear_decay(self.step, self.lr_decay_steps, self.lr_final, self.lr_hold)
             self.opt_g.lr, self.opt_d.lr = self.lr_g * fraction, self.lr_d * fraction
 
     def train_step(self, dataset, batch_size):
@@ -250,7 +266,7 @@ class GAN:
         if getattr(dataset, "dim", None) != self.G.out_features or not hasattr(dataset, "sample"):
             raise ValueError(f"dataset must be a toy target of dimension {self.G.out_features} "
                              f"(G's output width), got {dataset!r}")
-        if self.fast and self._fast_step is None:  # fast switched on after construction
+        if self.fast and self._fast_step is None:
             self._fast_step = FastStep(self)
         train_step = self._fast_step.train_step if self.fast else self.train_step
         records = xp.empty((steps, len(HISTORY_COLUMNS)), dtype=numpy.float64)  # (steps, 6), on the device
@@ -290,7 +306,16 @@ class GAN:
         n = checks.whole("n", n)
         rng = backend.default_rng(self.seed if seed is None else checks.whole("seed", seed, minimum=0))
         x, _ = self.G.forward(noise(n, self.noise_dim, rng, dtype=self.G.dtype), check_finite=False)  # (n, dim)
-        return to_numpy(x)
+        x = to_numpy(x)
+        return x if self.standardize is None else self.standardize.inverse(x)
+
+    def discriminate(self, x):
+        """D(x) = sigma(D's logit), for points x (n, dim) in the data's own coordinates; NumPy (n,)."""
+        x = xp.asarray(x, dtype=self.D.dtype)
+        if self.standardize is not None:
+            x = self.standardize.forward(x)
+        logits, _ = self.D.forward(x)  # (n, 1)
+        return to_numpy(sigmoid(logits))[:, 0]
 
     # -- checkpoints: everything that decides the next iteration ------------------------------
 
@@ -298,14 +323,19 @@ class GAN:
         """The settings that rebuild this GAN (networks included), JSON-serialisable."""
         return {"G": self.G.config(), "D": self.D.config(), "objective": self.objective,
                 "d_steps": self.d_steps, "lr_g": self.lr_g, "lr_d": self.lr_d, "betas": list(self.betas),
-                "lr_decay_steps": self.lr_decay_steps, "seed": self.seed}
+                "lr_decay_steps": self.lr_decay_steps, "lr_hold": self.lr_hold, "lr_final": self.lr_final,
+                "standardize": None if self.standardize is None else self.standardize.config(), "seed": self.seed}
 
     @classmethod
     def from_config(cls, config):
-        """A new GAN with the settings of ``config()`` (weights freshly initialised)."""
+        """A new GAN with the settings of ``config()`` (weights freshly initialised). Settings added
+        since a config was written take the values that reproduce how it ran then."""
+        standardize = config.get("standardize")
         return cls(MLP(**config["G"]), MLP(**config["D"]), objective=config["objective"],
                    d_steps=config["d_steps"], lr_g=config["lr_g"], lr_d=config["lr_d"],
-                   betas=tuple(config["betas"]), lr_decay_steps=config["lr_decay_steps"], seed=config["seed"])
+                   betas=tuple(config["betas"]), lr_decay_steps=config["lr_decay_steps"],
+                   lr_hold=config.get("lr_hold", 0.0), lr_final=config.get("lr_final", 0.01),
+                   standardize=None if standardize is None else Standardize(**standardize), seed=config["seed"])
 
     def state_dict(self):
         """Weights, optimizer states, step, random-stream state and history, as host arrays."""

@@ -29,7 +29,7 @@ class Linear:
         y = x @ W + b  # (N, fan_out)
         return y, (x, W)
 
-    def backward(self, dout, cache, need_params=True):
+    def backward(self, dout, cache, need_param_grads=True):
         """Gradients of the affine map.
 
         With y = x W + b and dout = dL/dy  (N, fan_out):
@@ -38,12 +38,12 @@ class Linear:
             dW = x^T dout          (fan_in, fan_out)
             db = sum_n dout[n, :]  (fan_out,)
 
-        ``need_params=False`` returns dW = db = None without computing them: the generator
+        ``need_param_grads=False`` returns dW = db = None without computing them: the generator
         step runs D backward only to get dL/dx, and D's own gradients are never formed there.
         """
         x, W = cache
         dx = dout @ W.T  # (N, fan_in)
-        if not need_params:
+        if not need_param_grads:
             return dx, None, None
         dW = x.T @ dout  # (fan_in, fan_out)
         db = dout.sum(axis=0)  # (fan_out,)

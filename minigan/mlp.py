@@ -20,12 +20,14 @@ from . import backend, checks
 from .backend import xp
 from .layers import Linear, activation
 
-# Gain of the initialisation, Var(W) = gain^2 / fan_in, for each hidden activation. Scaling by
-# 1 / fan_in keeps the variance of a layer's pre-activations equal to that of its inputs, so the
-# forward signal neither explodes nor vanishes with depth (LeCun et al. 1998, "Efficient
-# BackProp": gain 1). A ReLU zeroes half of its inputs, halving the second moment, so He et al.
-# (2015) double the variance: gain sqrt(2); LeakyReLU(a) keeps (1 + a^2) / 2 of it: gain
-# sqrt(2 / (1 + a^2)). (Glorot and Bengio 2010 average forward and backward: 2 / (fan_in + fan_out).)
+# Gain of the initialisation, Var(W) = gain^2 / fan_in, for each hidden activation. With
+# Var(W) = 1 / fan_in, a layer's pre-activations have the second moment E[h^2] of its inputs, so
+# the forward signal neither explodes nor vanishes with depth (the 1 / fan_in rule of LeCun et al.
+# 1998, "Efficient BackProp", sec. 4.6). A ReLU zeroes half of its inputs, halving the second
+# moment, so He et al. (2015) double the variance: gain sqrt(2); LeakyReLU(a) keeps (1 + a^2) / 2
+# of it: gain sqrt(2 / (1 + a^2)). For tanh and sigmoid, gain 1 is a plain choice, not a tuned
+# one (LeCun's rule was derived for his scaled tanh, 1.7159 tanh(2x/3)). (Glorot and Bengio 2010
+# average the forward and backward passes instead: Var(W) = 2 / (fan_in + fan_out).)
 INIT_GAIN = {
     "relu": math.sqrt(2.0),
     "leaky_relu": math.sqrt(2.0 / (1 + 0.2**2)),
@@ -59,7 +61,7 @@ class MLP:
 
     Initialisation: W_i ~ Normal(0, gain^2 / fan_in), with gain sqrt(2) for ReLU
     (He et al. 2015), sqrt(2 / (1 + 0.2^2)) for LeakyReLU(0.2), and 1 for tanh, sigmoid and
-    the output layer (LeCun et al. 1998); biases start at 0.
+    the output layer (see ``INIT_GAIN``); biases start at 0.
     """
 
     def __init__(self, sizes, hidden_activation="relu", output_activation=None, rng=None,
@@ -147,22 +149,27 @@ class MLP:
         for i in reversed(range(1, len(self.linears) + 1)):
             linear_cache, act_cache = caches[i - 1]
             da = self.activations[i - 1].backward(dh, act_cache)  # (N, sizes[i])
-            dh, dW, db = self.linears[i - 1].backward(da, linear_cache, need_params=need_param_grads)
+            dh, dW, db = self.linears[i - 1].backward(da, linear_cache, need_param_grads)
             if need_param_grads:  # dh: (N, sizes[i-1]); dW: (sizes[i-1], sizes[i]); db: (sizes[i],)
                 grads[f"W{i}"], grads[f"b{i}"] = dW, db
-        return dh, {k: grads[k] for k in self.params if k in grads}  # in params' order: W1, b1, ...
+        # In params' order (W1, b1, ...), not the backward order: the gradient norm (gan.grad_norm)
+        # strings them together, and the fast step's one block of gradients is in that order too.
+        return dh, {k: grads[k] for k in self.params if k in grads}
 
-    def _check_input(self, x, check_finite):
-        """x as an array of this network's dtype, or a clear error (wrong shape, kind, NaN/inf).
+    def check_params(self):
+        """Raise a clear error if a weight in ``params`` has the wrong shape or is missing.
 
-        The weights are checked too: ``params`` is a plain dict, so a weight of the wrong shape
-        can be put in it, and a matrix product would then fail with a message about its operands.
-        """
+        ``params`` is a plain dict, so anything can be put in it; a matrix product would then
+        fail with a message about its operands instead of naming the weight."""
         for i, (fan_in, fan_out) in enumerate(zip(self.sizes[:-1], self.sizes[1:]), start=1):
             for key, shape in ((f"W{i}", (fan_in, fan_out)), (f"b{i}", (fan_out,))):
                 got = getattr(self.params.get(key), "shape", None)
                 if got != shape:
                     raise ValueError(f"params[{key!r}] must have shape {shape} for this {self!r}, got {got}")
+
+    def _check_input(self, x, check_finite):
+        """x as an array of this network's dtype, or a clear error (wrong shape, kind, NaN/inf, weights)."""
+        self.check_params()
         if getattr(x, "ndim", None) != 2 or x.shape[1] != self.sizes[0]:
             raise ValueError(
                 f"x must have shape (N, {self.sizes[0]}) for this {self!r}, got shape {getattr(x, 'shape', type(x))}")

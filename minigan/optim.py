@@ -9,10 +9,14 @@ from . import checks
 from .backend import xp
 
 
-def linear_decay(step, total, final=0.01):
-    """Learning-rate factor for iteration ``step`` of ``total``: 1 at the start, falling linearly to
-    ``final`` at ``total`` and staying there. Multiply an optimizer's initial lr by it."""
-    return max(final, 1 - (1 - final) * step / total)
+def linear_decay(step, total, final=0.01, hold=0.0):
+    """Learning-rate factor for iteration ``step`` of ``total``: 1 for the first ``hold`` fraction
+    of the run, then falling linearly to ``final`` at ``total`` and staying there. Multiply an
+    optimizer's initial lr by it. (hold=0: a linear decay from the start.)"""
+    start = hold * total  # the decay begins here
+    if step <= start:
+        return 1.0
+    return max(final, 1 - (1 - final) * (step - start) / (total - start))
 
 
 class Optimizer:
@@ -70,7 +74,8 @@ class SGD(Optimizer):
 
 
 class Adam(Optimizer):
-    """Adam (Kingma and Ba 2015, Algorithm 1), with the defaults of DCGAN's GANs: lr 2e-4, betas (0.5, 0.999).
+    """Adam (Kingma and Ba 2015, Algorithm 1). Defaults: DCGAN's lr 2e-4 and beta1 0.5 (Radford et al.
+    2016, sec. 4), and Adam's own beta2 0.999 and eps 1e-8.
 
         t <- t + 1
         m <- beta1 * m + (1 - beta1) * g            (biased first moment)

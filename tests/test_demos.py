@@ -36,7 +36,6 @@ def test_backprop_by_hand_walkthrough_checks_out():
     done = subprocess.run([sys.executable, os.path.join(ROOT, "demos", "backprop_by_hand.py"), "--quick"],
                           env=env, capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
-    lines = done.stdout.splitlines()
-    assert lines[5].endswith("PASS (tolerance 1e-07)"), done.stdout
-    assert "gradients agree to" in lines[6]
-    assert lines[-1].split(": ")[1].startswith("FAIL"), done.stdout
+    verdicts = [line.split(": ")[1].split()[0] for line in done.stdout.splitlines() if line.startswith("  worst")]
+    assert verdicts == ["PASS", "FAIL"], done.stdout  # the hand-written step, then the exercise's broken one
+    assert "gradients agree to" in done.stdout and "sum_n J_n^T dL/dx_n" in done.stdout

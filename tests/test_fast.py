@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from minigan import GAN, MLP, data
-from minigan.fast import FastMLP, Workspace
+from minigan.fast import FastMLP, FastStep, Workspace
 
 SETTINGS = list(itertools.product(
     [np.float32, np.float64], ["minimax", "non-saturating"], [1, 3], ["relu", "leaky_relu", "tanh"], ["ring", "gaussian"]))
@@ -49,6 +49,30 @@ def test_fast_step_is_bit_identical_to_the_plain_step(dtype, objective, d_steps,
     assert not np.array_equal(plain.G.params["W1"], MLP(plain.G.sizes, activation, rng=1, dtype=dtype).params["W1"])
 
 
+@pytest.mark.parametrize("variant", ["standardized, held lr", "sigmoid hidden", "tanh output", "sigmoid output",
+                                     "noise_dim 3", "LeakyReLU 0.1"])
+def test_fast_step_is_bit_identical_beyond_the_defaults(variant):
+    """The settings minigan train uses (standardised data, a held learning rate) and the layer kinds
+    the main grid above does not cover."""
+    def build(fast):
+        noise_dim = 3 if variant == "noise_dim 3" else 2
+        hidden = "sigmoid" if variant == "sigmoid hidden" else "relu"
+        output = {"tanh output": "tanh", "sigmoid output": "sigmoid"}.get(variant)
+        G = MLP((noise_dim, 16, 16, 2), hidden, output_activation=output, rng=1)
+        D = MLP((2, 16, 16, 1), "leaky_relu", rng=2)
+        if variant == "LeakyReLU 0.1":
+            for act in D.activations[:-1]:
+                act.slope = 0.1
+        extra = {}
+        if variant == "standardized, held lr":
+            extra = {"standardize": data.Standardize.of(data.grid()), "lr_hold": 0.4, "lr_final": 0.0}
+        return GAN(G, D, lr_g=2e-3, lr_d=2e-3, lr_decay_steps=20, seed=5, fast=fast, **extra)
+    plain, fast = build(False), build(True)
+    plain.fit(data.grid(), steps=20, batch_size=32)
+    fast.fit(data.grid(), steps=20, batch_size=32)
+    assert_same_state(plain, fast)
+
+
 def test_fast_and_plain_steps_can_alternate_on_one_gan():
     """A plain step rebinds Adam's m and v (and a user may assign a weight): the fast step takes them back."""
     mixed = make_gan(True, np.float32, "non-saturating", 1, "relu", "ring")
@@ -70,8 +94,13 @@ def test_fast_and_plain_steps_can_alternate_on_one_gan():
 def test_a_weight_of_the_wrong_shape_is_named():
     gan = make_gan(True, np.float32, "non-saturating", 1, "relu", "ring")
     gan.G.params["W1"] = np.zeros((3, 3), dtype=np.float32)
+    with pytest.raises(ValueError, match=r"params\['W1'\] must have shape \(2, 16\) .*got \(3, 3\)"):
+        gan.fit(data.ring(), steps=1, batch_size=8)  # before the first fast step
+    gan.G.params["W1"] = np.zeros((2, 16), dtype=np.float32)
+    gan.fit(data.ring(), steps=1, batch_size=8)
+    gan.G.params["W1"] = np.zeros((3, 3), dtype=np.float32)
     with pytest.raises(ValueError, match=r"G.params\['W1'\] must keep its shape \(2, 16\), got \(3, 3\)"):
-        gan.fit(data.ring(), steps=1, batch_size=8)
+        gan.fit(data.ring(), steps=1, batch_size=8)  # between fast steps
 
 
 def test_a_backward_whose_forward_was_overwritten_raises():
@@ -101,12 +130,14 @@ def test_a_replaced_network_is_picked_up():
     assert gan.opt_d.t == 1 and not np.array_equal(gan.D.params["W1"], before["W1"])
 
 
-def test_building_a_fast_gan_keeps_the_weights_and_the_dict():
+def test_the_fast_step_keeps_the_weights_and_the_dict():
     G, D = MLP((2, 8, 2), rng=1), MLP((2, 8, 1), "leaky_relu", rng=2)
-    values = {k: p.copy() for k, p in G.params.items()}
-    GAN(G, D)
+    values, arrays = {k: p.copy() for k, p in G.params.items()}, dict(G.params)
+    gan = GAN(G, D)
+    assert all(G.params[k] is arrays[k] for k in arrays)  # building a GAN moves nothing
+    gan._fast_step = FastStep(gan)  # what the first fast fit does
     assert type(G.params) is dict and list(G.params) == ["W1", "b1", "W2", "b2"]
-    assert all(np.array_equal(G.params[k], values[k]) for k in values)
+    assert all(np.array_equal(G.params[k], values[k]) for k in values)  # same values, new home
 
 
 def test_memory_stays_flat_over_many_steps():

@@ -56,7 +56,7 @@ class SameDraws:
 
 @pytest.mark.parametrize("objective", ["minimax", "non-saturating"])
 def test_training_steps_on_cupy_match_numpy_in_float32(objective):
-    """Five whole iterations of Algorithm 1 (buffers, flat Adam, records) agree across backends."""
+    """Five whole iterations of Algorithm 1 (the fast step: workspaces, flat Adam, records) agree across backends."""
     params, records = {}, {}
     for name in ("numpy", "cupy"):
         minigan.use(name)
@@ -75,6 +75,26 @@ def test_training_steps_on_cupy_match_numpy_in_float32(objective):
     for k in params["numpy"]:
         np.testing.assert_allclose(params["cupy"][k], params["numpy"][k], rtol=1e-4, atol=1e-5, err_msg=k)
     np.testing.assert_allclose(records["cupy"], records["numpy"], rtol=1e-4, atol=1e-5)
+
+
+@pytest.mark.parametrize("objective", ["minimax", "non-saturating"])
+def test_fast_and_plain_steps_agree_on_cupy(objective):
+    """On the GPU the fast step runs CuPy's kernels with out= arrays; it must still give the plain
+    step's numbers (bit for bit on NumPy: tests/test_fast.py; here to float32 rounding)."""
+    minigan.use("cupy")
+    try:
+        state = {}
+        for fast in (False, True):
+            G = MLP((2, 64, 64, 2), "relu", rng=1)
+            D = MLP((2, 64, 64, 1), "leaky_relu", rng=2)
+            gan = minigan.GAN(G, D, objective=objective, d_steps=2, lr_g=1e-3, lr_d=1e-3, seed=3, fast=fast)
+            history = gan.fit(minigan.data.ring(), steps=20, batch_size=128, log_every=10)
+            state[fast] = [minigan.to_numpy(p) for p in (*G.params.values(), *D.params.values())]
+            state[fast].append(np.stack([history[c] for c in minigan.gan.HISTORY_COLUMNS]))
+        for plain, fast in zip(state[False], state[True]):
+            np.testing.assert_allclose(fast, plain, rtol=1e-5, atol=1e-6)
+    finally:
+        minigan.use("numpy")
 
 
 def test_the_command_line_trains_checkpoints_and_resumes_on_cupy(tmp_path):

@@ -34,7 +34,7 @@ def test_linear_backward_can_skip_the_parameter_gradients():
     _, cache = layer.forward(x, W, b)
     dout = rng.standard_normal((3, 4))
     full = layer.backward(dout, cache)
-    dx, dW, db = layer.backward(dout, cache, need_params=False)
+    dx, dW, db = layer.backward(dout, cache, need_param_grads=False)
     assert dW is None and db is None and np.array_equal(dx, full[0])
 
 

@@ -102,3 +102,13 @@ def test_linear_decay_falls_from_one_to_its_floor_and_stays():
     assert linear_decay(0, 100) == 1.0
     assert linear_decay(50, 100) == pytest.approx(1 - 0.99 * 0.5)
     assert linear_decay(100, 100) == pytest.approx(0.01) and linear_decay(500, 100) == 0.01
+
+
+def test_linear_decay_can_hold_first():
+    from minigan.optim import linear_decay
+
+    assert linear_decay(0, 100, final=0.0, hold=0.4) == 1.0
+    assert linear_decay(40, 100, final=0.0, hold=0.4) == 1.0  # the last held step
+    assert linear_decay(70, 100, final=0.0, hold=0.4) == pytest.approx(0.5)  # half way down the decay
+    assert linear_decay(100, 100, final=0.0, hold=0.4) == 0.0
+    assert linear_decay(55, 100, final=0.1, hold=0.1) == pytest.approx(1 - 0.9 * 0.5)

@@ -1,0 +1,106 @@
+"""Standardising the data: a visible, invertible step, and everything the user gets in data coordinates."""
+import json
+
+import numpy as np
+import pytest
+
+from minigan import GAN, MLP, checkpoint, data
+from minigan.cli import main
+
+
+@pytest.mark.parametrize("target, mean, scale", [
+    (data.ring(), [0, 0], np.sqrt(0.5 + 0.01**2)),  # cos^2 and sin^2 average 1/2 over the 8 angles
+    (data.grid(), [0, 0], np.sqrt(8 + 0.05**2)),  # {-4, -2, 0, 2, 4}: mean square 8
+    (data.gaussian(mean=4.0, std=0.5), [4.0], 0.5),
+])
+def test_standardize_of_a_mixture_uses_its_exact_moments(target, mean, scale):
+    s = data.Standardize.of(target)
+    np.testing.assert_allclose(s.mean, mean, atol=1e-15)
+    assert s.scale == pytest.approx(scale, rel=1e-14)
+    x = target.sample(200_000, np.random.default_rng(0), dtype=np.float64)
+    y = s.forward(x)
+    np.testing.assert_allclose(y.mean(axis=0), 0, atol=0.01)
+    assert np.mean(y.var(axis=0)) == pytest.approx(1, abs=0.01)
+
+
+def test_forward_and_inverse_undo_each_other_and_keep_the_dtype():
+    s = data.Standardize(mean=[1.0, -2.0], scale=2.5)
+    x = np.array([[1.0, -2.0], [3.5, 0.5]], dtype=np.float32)
+    y = s.forward(x)
+    assert y.dtype == np.float32
+    np.testing.assert_array_equal(y, [[0, 0], [1, 1]])
+    np.testing.assert_allclose(s.inverse(y), x, rtol=1e-7)
+    assert s.inverse(y).dtype == np.float32
+
+
+def test_from_samples_and_bad_arguments():
+    x = np.random.default_rng(1).normal(3.0, 2.0, size=(50_000, 2))
+    s = data.Standardize.from_samples(x)
+    np.testing.assert_allclose(s.mean, 3.0, atol=0.05)
+    assert s.scale == pytest.approx(2.0, rel=0.02)
+    with pytest.raises(ValueError, match="scale must be a positive"):
+        data.Standardize([0.0], 0.0)
+    with pytest.raises(ValueError, match="mean must be a finite"):
+        data.Standardize([np.nan], 1.0)
+    with pytest.raises(ValueError, match=r"shape \(n, dim\) with n >= 2"):
+        data.Standardize.from_samples(np.zeros((1, 2)))
+    G, D = MLP((2, 4, 2), rng=0), MLP((2, 4, 1), rng=1)
+    with pytest.raises(ValueError, match="standardize must be None or a minigan.data.Standardize of dimension 2"):
+        GAN(G, D, standardize=data.Standardize([0.0], 1.0))
+
+
+def test_d_sees_standardised_data_and_g_samples_come_back_in_data_coordinates():
+    grid = data.grid()
+    s = data.Standardize.of(grid)
+    G, D = MLP((2, 8, 2), rng=0), MLP((2, 8, 1), "leaky_relu", rng=1)
+    gan = GAN(G, D, standardize=s, seed=4)
+    # What D is trained on: the plain step's real batch, drawn from the same stream.
+    seen = {}
+    real_forward = s.forward
+    s.forward = lambda x: seen.setdefault("real", real_forward(x))
+    gan.fast = False
+    gan.discriminator_step(grid, batch_size=2000)
+    assert np.max(np.abs(seen["real"])) < 2.0  # standardised: the grid's +-4 became +-1.41
+    s.forward = real_forward
+    # G's raw output is in the networks' coordinates; gan.sample maps it back.
+    raw = G.forward(data.noise(10, 2, np.random.default_rng(4)))[0]  # the noise gan.sample(10) draws
+    np.testing.assert_allclose(gan.sample(10), raw * s.scale + s.mean, rtol=1e-6)
+    # D as a user sees it: a point in data coordinates goes through the same map first.
+    x = np.array([[4.0, -4.0]])
+    logit = D.forward((x - s.mean) / s.scale)[0]
+    np.testing.assert_allclose(gan.discriminate(x), 1 / (1 + np.exp(-logit[:, 0])), rtol=1e-6)
+
+
+def test_a_standardised_run_writes_everything_in_data_coordinates(tmp_path):
+    out = tmp_path / "grid"
+    args = ["train", "--dataset", "grid", "--steps", "600", "--batch-size", "128", "--hidden", "32",
+            "--log-every", "100", "--out", str(out)]
+    assert main(args) == 0
+    samples = np.load(out / "samples.npy")
+    gan, settings = checkpoint.load(out / "checkpoint.npz")
+    assert settings["standardize"] is True
+    assert gan.standardize.scale == pytest.approx(np.sqrt(8.0025))  # restored from the checkpoint
+    np.testing.assert_array_equal(samples, gan.sample(2500))  # the file holds gan.sample's points
+    # In data coordinates the samples spread over the grid's +-4, far beyond the +-1.4 of the
+    # standardised ones, and the metrics were computed on them.
+    assert np.percentile(np.abs(samples), 99) > 2.5
+    metrics = json.loads((out / "metrics.json").read_text())["metrics"]
+    from minigan.metrics import mode_metrics
+    assert metrics == mode_metrics(samples, data.grid())
+    assert (out / "decision.png").read_bytes()[:4] == b"\x89PNG"
+    # Switched off: no transform, and the settings say so.
+    assert main([*args[:-1], str(tmp_path / "raw"), "--no-standardize", "--no-plots"]) == 0
+    gan_raw, settings_raw = checkpoint.load(tmp_path / "raw" / "checkpoint.npz")
+    assert gan_raw.standardize is None and settings_raw["standardize"] is False
+
+
+def test_resuming_keeps_the_transform_and_refuses_to_drop_it(tmp_path, capsys):
+    out = tmp_path / "run"
+    fast = ["--steps", "30", "--batch-size", "32", "--hidden", "16", "--no-plots", "--out", str(out)]
+    assert main(["train", *fast]) == 0
+    assert main(["train", "--resume", str(out / "checkpoint.npz"), "--steps", "40", "--no-plots", "--out", str(out)]) == 0
+    gan, _ = checkpoint.load(out / "checkpoint.npz")
+    assert gan.step == 40 and gan.standardize is not None
+    assert main(["train", "--resume", str(out / "checkpoint.npz"), "--no-standardize", "--no-plots",
+                 "--out", str(out)]) == 2
+    assert "--no-standardize" in capsys.readouterr().err
