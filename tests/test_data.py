@@ -64,3 +64,18 @@ def test_bad_arguments_are_named():
         data.ring().sample(2.5, np.random.default_rng(0))
     with pytest.raises(ValueError, match=r"shape \(n, 2\)"):
         data.ring().density(np.zeros((3, 1)))
+
+
+def test_density_at_points_by_hand():
+    # N(1, 0.5^2) at its mean: 1 / (0.5 sqrt(2 pi)); one sd away: that times e^-1/2.
+    g = data.gaussian(mean=1.0, std=0.5)
+    np.testing.assert_allclose(g.density(np.array([[1.0], [1.5], [0.5]])),
+                               [0.7978845608028654, 0.48394144903828673, 0.48394144903828673], rtol=1e-14)
+    two = data.GaussianMixture([[1.0, 2.0], [-1.0, -2.0]], 1.0)  # in 2-D: 1 / (2 pi) per unit component
+    np.testing.assert_allclose(two.density(np.array([[1.0, 2.0]])), [(1 + np.exp(-10)) / 2 / (2 * np.pi)], rtol=1e-14)
+
+
+def test_standardize_from_two_samples_by_hand():
+    s = data.Standardize.from_samples(np.array([[0.0, 0.0], [2.0, 4.0]]))  # variances 1 and 4
+    np.testing.assert_array_equal(s.mean, [1.0, 2.0])
+    assert s.scale == pytest.approx(np.sqrt(2.5), rel=1e-15)

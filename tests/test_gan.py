@@ -65,15 +65,31 @@ def test_learning_rate_decays_linearly_to_one_percent():
     assert gan.opt_d.lr == pytest.approx(2e-3 * 0.01)
 
 
+# The direction of each player's steps, on every seed: measured on 16 seeds x both paths
+# (ring, these settings), D(x) rose to 0.58-0.90 and D(G(z)) fell to 0.16-0.44 after 20 D steps,
+# and 5 G steps raised mean D(G(z)) by 0.09-0.63 under each objective. A D that learnt the
+# labels backwards, or a G that descended the wrong way, ends on the other side of 1/2.
+@pytest.mark.parametrize("fast", [False, True], ids=["plain", "fast"])
+@pytest.mark.parametrize("seed", [0, 8])
+def test_d_steps_teach_d_to_tell_real_from_fake(seed, fast):
+    ring = data.ring()
+    gan = small_gan(seed=seed, lr_g=1e-12, lr_d=1e-2, fast=fast)  # G all but frozen
+    real, fake = ring.sample(500, np.random.default_rng(100 + seed)), gan.sample(500)
+    gan.fit(ring, steps=20, batch_size=64)
+    assert gan.discriminate(real).mean() > 0.5 > gan.discriminate(fake).mean()
+    assert gan.history["mean_D_real"][-1] > 0.5 > gan.history["mean_D_fake"][-1]
+
+
+@pytest.mark.parametrize("fast", [False, True], ids=["plain", "fast"])
 @pytest.mark.parametrize("objective", ["minimax", "non-saturating"])
-def test_a_short_1d_fit_moves_the_generator_toward_the_target(objective):
-    target = data.gaussian(mean=3.0, std=1.5)
-    gan = small_gan(objective, dim=1, noise_dim=1, seed=3, lr_g=2e-3, lr_d=2e-3, lr_decay_steps=1500)
-    before = gan.sample(4000)  # mean 0.87, std 0.66 at initialisation
-    gan.fit(target, steps=1500, batch_size=128)
-    after = gan.sample(4000)  # measured: mean 3.04 / 3.02, std 1.76 / 1.03 (minimax / non-saturating)
-    assert abs(after.mean() - 3.0) < 0.1 * abs(before.mean() - 3.0)
-    assert abs(after.std() - 1.5) < 0.7 * abs(before.std() - 1.5)
+def test_g_steps_raise_d_of_g_against_a_fixed_d(objective, fast):
+    ring = data.ring()
+    gan = small_gan(objective, seed=8, lr_g=1e-12, lr_d=1e-2, fast=fast)
+    gan.fit(ring, steps=20, batch_size=64)  # D learns first, G all but frozen
+    gan.opt_g.lr, gan.opt_d.lr = 2e-3, 1e-12  # then the roles swap
+    before = gan.discriminate(gan.sample(1000)).mean()  # the same noise both times (sample's own seed)
+    gan.fit(ring, steps=5, batch_size=64)
+    assert gan.discriminate(gan.sample(1000)).mean() > before + 0.05
 
 
 def test_same_seed_gives_identical_samples_and_other_seeds_differ():
@@ -197,3 +213,21 @@ def test_a_stream_without_a_settable_state_is_reseeded_on_resume(tmp_path):
     assert resumed.step == 5 and same(resumed.G.params, gan.G.params)
     reseeded = np.random.default_rng(3 * 1_000_003 + 5).standard_normal(4)
     np.testing.assert_array_equal(resumed.rng.standard_normal(4), reseeded)  # NumPy here: load checks the live stream
+
+
+def test_a_format_1_checkpoint_still_loads(tmp_path):
+    """Format 1 (before the history columns were renamed) loads, its columns under today's names."""
+    gan = small_gan()
+    gan.fit(data.ring(), steps=5, batch_size=16)
+    checkpoint.save(tmp_path / "new.npz", gan)
+    old_names = dict(zip(HISTORY_COLUMNS, ("d_loss", "g_loss", "d_real", "d_fake", "g_grad_norm", "d_grad_norm")))
+    with np.load(tmp_path / "new.npz") as npz:
+        arrays = {k: npz[k] for k in npz.files}
+    arrays = {("history." + old_names.get(k[8:], k[8:]) if k.startswith("history.") else k): v
+              for k, v in arrays.items()}
+    arrays["format_version"] = np.array(1)
+    np.savez(tmp_path / "old.npz", **arrays)
+    loaded, _ = checkpoint.load(tmp_path / "old.npz")
+    for column in HISTORY_COLUMNS:
+        np.testing.assert_array_equal(loaded.history[column], gan.history[column])
+    assert same(loaded.G.params, gan.G.params) and loaded.step == 5

@@ -38,10 +38,19 @@ def test_generator_gradients_through_the_discriminator(objective, hidden_g):
 
 
 @pytest.mark.parametrize("objective", ["minimax", "non-saturating"])
-def test_a_generator_gradient_leaves_d_unchanged(objective):
+def test_a_generator_gradient_forms_none_of_ds_weight_gradients(objective):
+    # D is used in G's step only to carry dL/dx: each of D's layers is asked for dx alone, and D's
+    # weights come back as they went in.
     G, D = networks()
+    asked = []
+    for linear in D.linears:
+        backward = linear.backward
+        linear.backward = lambda dout, cache, need_param_grads=True, backward=backward: (
+            asked.append(need_param_grads) or backward(dout, cache, need_param_grads))
     before = {k: p.copy() for k, p in D.params.items()}
-    generator_gradients(G, D, np.ones((4, 3)), objective)
+    _, grads = generator_gradients(G, D, np.random.default_rng(3).standard_normal((4, 3)), objective)
+    assert asked == [False] * len(D.linears)  # every layer of D, once, without its dW and db
+    assert grads.keys() == G.params.keys()
     assert all(np.array_equal(D.params[k], before[k]) for k in D.params)
 
 

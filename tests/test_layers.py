@@ -8,15 +8,18 @@ from minigan.layers import Identity, LeakyReLU, Linear, ReLU, Sigmoid, Tanh, act
 TOLERANCE = 1e-7  # measured errors are 1e-11 .. 1e-9; a wrong formula is off by order 1
 
 
-def test_linear_gradients_match_finite_differences():
+@pytest.mark.parametrize("fan_out", [3, 4], ids=["wide", "square"])
+def test_linear_gradients_match_finite_differences(fan_out):
+    # A square W too: with W (4, 4), a backward that used W where W^T belongs still has the right
+    # shape, so only the numbers can tell.
     rng = np.random.default_rng(0)
     x = rng.standard_normal((5, 4))
-    W = rng.standard_normal((4, 3))
-    b = rng.standard_normal(3)
-    dout = rng.standard_normal((5, 3))  # random, so that mixed-up columns would show
+    W = rng.standard_normal((4, fan_out))
+    b = rng.standard_normal(fan_out)
+    dout = rng.standard_normal((5, fan_out))  # random, so that mixed-up columns would show
     layer = Linear()
     out, cache = layer.forward(x, W, b)
-    assert out.shape == (5, 3)
+    assert out.shape == (5, fan_out)
     dx, dW, db = layer.backward(dout, cache)
 
     def f():
@@ -52,6 +55,43 @@ def test_activation_gradient_matches_finite_differences(layer):
 
     assert dx.shape == x.shape
     assert rel_error(dx, numerical_gradient(f, x)) < TOLERANCE
+
+
+# Forward values worked out by hand (tanh and sigma to 16 digits from their series): a forward and
+# backward that are wrong together, such as a LeakyReLU slope of 0.1 in both, pass every
+# finite-difference check, whose reference is the forward pass itself.
+X = np.array([[-2.0, -0.5, 0.0, 0.5, 2.0]])
+FORWARD = {
+    "relu": [0.0, 0.0, 0.0, 0.5, 2.0],
+    "leaky_relu": [-0.4, -0.1, 0.0, 0.5, 2.0],
+    "tanh": [-0.9640275800758169, -0.46211715726000974, 0.0, 0.46211715726000974, 0.9640275800758169],
+    "sigmoid": [0.11920292202211755, 0.3775406687981454, 0.5, 0.6224593312018546, 0.8807970779778823],
+    "identity": [-2.0, -0.5, 0.0, 0.5, 2.0],
+}
+# dy/dx at the same points: 1 - tanh^2, sigma (1 - sigma), the slopes (0 at ReLU's kink, where
+# [y > 0] is 0; LeakyReLU's is its slope there).
+DERIVATIVE = {
+    "relu": [0.0, 0.0, 0.0, 1.0, 1.0],
+    "leaky_relu": [0.2, 0.2, 0.2, 1.0, 1.0],
+    "tanh": [0.07065082485316443, 0.7864477329659274, 1.0, 0.7864477329659274, 0.07065082485316443],
+    "sigmoid": [0.1049935854035065, 0.2350037122015945, 0.25, 0.2350037122015945, 0.1049935854035065],
+    "identity": [1.0, 1.0, 1.0, 1.0, 1.0],
+}
+
+
+@pytest.mark.parametrize("name", sorted(FORWARD))
+def test_activation_values_by_hand(name):
+    layer = activation(name)
+    out, cache = layer.forward(X)
+    np.testing.assert_allclose(out, [FORWARD[name]], rtol=1e-15, atol=0)
+    dout = np.array([[1.0, -2.0, 3.0, 0.5, -1.0]])
+    np.testing.assert_allclose(layer.backward(dout, cache), dout * DERIVATIVE[name], rtol=1e-14, atol=0)
+
+
+def test_leaky_relu_default_slope_is_point_two():
+    out, cache = LeakyReLU().forward(np.array([[-5.0, 5.0]]))
+    np.testing.assert_array_equal(out, [[-1.0, 5.0]])
+    np.testing.assert_array_equal(LeakyReLU().backward(np.ones((1, 2)), cache), [[0.2, 1.0]])
 
 
 def test_leaky_relu_has_slope_point_two_by_name():

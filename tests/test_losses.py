@@ -29,6 +29,38 @@ def test_generator_losses_have_the_lecture_signs():
     assert non_saturating == pytest.approx(-np.mean(np.log(naive_D(fake))), rel=1e-13)
 
 
+# Values worked out by hand, for a forward and backward that could be wrong together (finite
+# differences check the gradient against the loss's own value): softplus(0) = log 2,
+# softplus(-2) = log(1 + e^-2) = 0.1269280110429725, softplus(-1) = 0.31326168751822286,
+# softplus(1) = 1 + softplus(-1); sigma(-2) = 0.11920292202211755, sigma(-1) = 0.2689414213699951.
+LOG2, SP_M2, SP_M1 = 0.6931471805599453, 0.1269280110429725, 0.31326168751822286
+S_M2, S_M1 = 0.11920292202211755, 0.2689414213699951
+
+
+def test_discriminator_loss_by_hand():
+    real, fake = np.array([[0.0], [2.0]]), np.array([[-1.0]])
+    loss, d_real_logits, d_fake_logits = discriminator_loss(real, fake)
+    assert loss == pytest.approx((LOG2 + SP_M2) / 2 + SP_M1, rel=1e-15)  # softplus(-l_r) and softplus(l_f)
+    np.testing.assert_allclose(d_real_logits, [[-0.5 / 2], [-S_M2 / 2]], rtol=1e-15)  # -sigma(-l_r) / N_r
+    np.testing.assert_allclose(d_fake_logits, [[S_M1]], rtol=1e-15)  # sigma(l_f) / N_f
+
+
+def test_generator_losses_by_hand():
+    fake = np.array([[-1.0], [2.0]])
+    minimax, d_minimax = generator_loss(fake, "minimax")
+    assert minimax == pytest.approx(-(SP_M1 + 2 + SP_M2) / 2, rel=1e-15)  # -mean softplus(l)
+    np.testing.assert_allclose(d_minimax, [[-S_M1 / 2], [-(1 - S_M2) / 2]], rtol=1e-15)  # -sigma(l) / N
+    non_saturating, d_ns = generator_loss(fake, "non-saturating")
+    assert non_saturating == pytest.approx((1 + SP_M1 + SP_M2) / 2, rel=1e-15)  # mean softplus(-l)
+    np.testing.assert_allclose(d_ns, [[-(1 - S_M1) / 2], [-S_M2 / 2]], rtol=1e-15)  # -sigma(-l) / N
+
+
+def test_sigmoid_and_softplus_by_hand():
+    x = np.array([-2.0, -1.0, 0.0, 1.0, 2.0])
+    np.testing.assert_allclose(sigmoid(x), [S_M2, S_M1, 0.5, 1 - S_M1, 1 - S_M2], rtol=1e-15)
+    np.testing.assert_allclose(softplus(x), [SP_M2, SP_M1, LOG2, 1 + SP_M1, 2 + SP_M2], rtol=1e-14)
+
+
 def test_discriminator_loss_gradients_match_finite_differences():
     rng = np.random.default_rng(2)
     real, fake = rng.standard_normal((5, 1)) * 3, rng.standard_normal((4, 1)) * 3
@@ -50,7 +82,8 @@ def test_minimax_saturates_where_non_saturating_does_not():
     _, d_minimax = generator_loss(fake, "minimax")
     _, d_non_saturating = generator_loss(fake, "non-saturating")
     assert np.all(np.abs(d_minimax) < 1e-4 / 4)  # -D(G(z)) / N: almost nothing to learn from
-    np.testing.assert_allclose(d_non_saturating, -(1 - sigmoid(fake)) / 4, rtol=1e-15)  # ~ -1/N
+    # -(1 - sigma(-10)) / 4 with sigma(-10) = 1 / (1 + e^10) = 4.5397868702434395e-05: ~ -1/N
+    np.testing.assert_allclose(d_non_saturating, -(1 - 4.5397868702434395e-05) / 4, rtol=1e-15)
 
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])

@@ -33,6 +33,33 @@ def test_three_sigma_is_the_quality_threshold():
     assert m["high_quality_fraction"] == 0.25 and m["modes_covered"] == 1
 
 
+def test_a_sample_exactly_three_sigma_away_is_high_quality():
+    # The protocol says "within 3 sigma": the boundary itself counts. (0, 3 sigma) is exactly
+    # 3 * 0.05 from the grid's mode at the origin (sqrt(d^2) = d in floating point); the next
+    # float beyond it is not.
+    grid = data.grid()  # sigma 0.05, a mode at (0, 0)
+    edge = 3.0 * grid.sigma
+    beyond = np.nextafter(edge, 1.0)
+    m = metrics.mode_metrics(np.array([[0.0, edge], [0.0, beyond], [-edge, 0.0]]), grid)
+    assert m["high_quality_fraction"] == pytest.approx(2 / 3) and m["modes_covered"] == 1
+    assert metrics.mode_metrics(np.array([[0.0, edge]]), grid, n_sigmas=2.0)["high_quality_fraction"] == 0.0
+
+
+def test_kl_of_the_mode_histogram_by_hand():
+    # 8 samples on the ring: 4 on mode 0, 2 on mode 1, 1 each on modes 2 and 3, none elsewhere.
+    # p = (1/2, 1/4, 1/8, 1/8); KL(p || uniform over 8) = sum p log(8 p)
+    #   = 1/2 log 4 + 1/4 log 2 + 2 (1/8) log 1 = 5/4 log 2. Blurry samples count in the histogram
+    # by their nearest mode; non-finite ones do not count at all.
+    ring = data.ring()
+    sharp = ring.modes[[0, 0, 0, 1, 2, 3]]
+    blurry = ring.modes[[0, 1]] * 1.2  # nearest to modes 0 and 1, 20 sigma away
+    samples = np.concatenate([sharp, blurry, [[np.nan, 0.0]]])
+    m = metrics.mode_metrics(samples, ring)
+    assert m["kl_mode_histogram"] == pytest.approx(1.25 * math.log(2), rel=1e-14)
+    assert m["modes_covered"] == 4 and m["high_quality_fraction"] == pytest.approx(6 / 9)
+    assert m["samples"] == 9
+
+
 def test_a_mode_is_covered_only_by_high_quality_samples():
     ring = data.ring()
     near_but_blurry = ring.modes[:4] + 0.1  # nearest to modes 0..3, but 10 sigma away
@@ -55,6 +82,43 @@ def test_jsd_of_matching_and_disjoint_samples():
     assert metrics.jsd_1d(good, target, bins=100) < 2e-3  # histogram noise only
     far = rng.normal(50.0, 1.0, size=(20000, 1))
     assert metrics.jsd_1d(far, target, bins=400) == pytest.approx(math.log(2), rel=1e-3)
+
+
+def jsd_by_hand(p, q):
+    m = (p + q) / 2
+    return 0.5 * np.sum(p * np.log(p / m)) + 0.5 * np.sum(q * np.log(q / m))
+
+
+def test_jsd_between_two_different_gaussians():
+    # Samples of N(1, 0.5^2) placed at its quantiles (no sampling noise) against the target N(0, 1).
+    # Reference: the JSD of the two densities on a fine grid, written out here; the histogram of 200
+    # bins agrees to ~1e-4. Unequal widths make KL(p || m) and KL(q || m) differ (0.178 vs 0.270),
+    # so half of the divergence alone would not pass (1/2 KL(p || m) + 1/2 KL(q || m) = 0.224).
+    from statistics import NormalDist
+
+    target = data.gaussian(mean=0.0, std=1.0)
+    quantiles = (np.arange(100_000) + 0.5) / 100_000
+    samples = np.array([NormalDist(1.0, 0.5).inv_cdf(u) for u in quantiles])[:, None]
+    x = np.linspace(-10, 10, 200_001)
+    p = np.exp(-x**2 / 2) / math.sqrt(2 * math.pi)
+    q = np.exp(-(x - 1) ** 2 / (2 * 0.25)) / (0.5 * math.sqrt(2 * math.pi))
+    reference = jsd_by_hand(p / p.sum(), q / q.sum())
+    assert 0.22 < reference < 0.23
+    assert metrics.jsd_1d(samples, target) == pytest.approx(reference, abs=1e-3)
+
+
+def test_jsd_range_covers_a_wide_target():
+    # A target of sigma 2: the histogram's range must reach +-6 sigma = +-12 around its mode, or the
+    # mass beyond is lost. Samples of the target itself, at its quantiles: the JSD is ~0.
+    from statistics import NormalDist
+
+    target = data.gaussian(mean=0.0, std=2.0)
+    samples = np.array([NormalDist(0.0, 2.0).inv_cdf((i + 0.5) / 20_000) for i in range(20_000)])[:, None]
+    assert metrics.jsd_1d(samples, target) < 1e-3
+    # Only the middle, |x| < 3 = 1.5 sigma: against the whole target that is a JSD of 0.0487 (on a fine
+    # grid: q = p cut to |x| < 3 and renormalised); a range cut short would lose the target's tails.
+    narrow = samples[np.abs(samples[:, 0]) < 3]
+    assert metrics.jsd_1d(narrow, target) == pytest.approx(0.0487, abs=2e-3)
 
 
 def test_samples_of_the_wrong_shape_are_named():

@@ -12,7 +12,8 @@ TOLERANCE = 1e-7  # measured: 1e-10 .. 5e-9 in float64
 @pytest.mark.parametrize("output", [None, "tanh", "sigmoid"])
 def test_mlp_gradients_match_finite_differences(hidden, output):
     rng = np.random.default_rng(0)
-    mlp = MLP((3, 7, 5, 2), hidden_activation=hidden, output_activation=output, rng=1, dtype=np.float64)
+    # W2 is square (5, 5): a backward that used W_i where W_i^T belongs would still fit its shapes
+    mlp = MLP((3, 5, 5, 2), hidden_activation=hidden, output_activation=output, rng=1, dtype=np.float64)
     x = rng.standard_normal((4, 3))
     dout = rng.standard_normal((4, 2))
     out, cache = mlp.forward(x)
@@ -42,6 +43,28 @@ def test_forward_is_x_at_w_plus_b_layer_by_layer():
     p = mlp.params
     expected = np.maximum(x @ p["W1"] + p["b1"], 0) @ p["W2"] + p["b2"]
     np.testing.assert_allclose(mlp.forward(x)[0], expected, rtol=1e-14)
+
+
+def test_a_two_layer_mlp_by_hand():
+    # Weights set by hand, every number worked out on paper: a = x W1 + b1, h = leaky(a), y = h W2 + b2;
+    # then dh = dout W2^T, da = dh * leaky'(a), dW1 = x^T da, dx = da W1^T. W1 is square, so a
+    # transposed W1 anywhere would give other numbers, not a shape error.
+    mlp = MLP((2, 2, 1), hidden_activation="leaky_relu", rng=0, dtype=np.float64)
+    mlp.params.update(W1=np.array([[1.0, 2.0], [-1.0, 3.0]]), b1=np.array([0.5, -4.0]),
+                      W2=np.array([[2.0], [-1.0]]), b2=np.array([0.25]))
+    x = np.array([[1.0, 1.0]])
+    y, cache = mlp.forward(x)  # a = [0.5, 1.0]: both positive
+    np.testing.assert_array_equal(y, [[2 * 0.5 - 1 * 1.0 + 0.25]])
+    dx, grads = mlp.backward(np.array([[2.0]]), cache)  # da = dh = 2 W2^T = [4, -2]
+    np.testing.assert_array_equal(grads["W2"], [[1.0], [2.0]])  # h^T dout = [0.5, 1]^T 2
+    np.testing.assert_array_equal(grads["b2"], [2.0])
+    np.testing.assert_array_equal(grads["W1"], [[4.0, -2.0], [4.0, -2.0]])
+    np.testing.assert_array_equal(grads["b1"], [4.0, -2.0])
+    np.testing.assert_array_equal(dx, [[4 * 1 - 2 * 2, 4 * -1 - 2 * 3]])  # da W1^T = [0, -10]
+    y, cache = mlp.forward(np.array([[0.0, 1.0]]))  # a = [-0.5, -1]: both on the slope 0.2
+    np.testing.assert_allclose(y, [[2 * -0.1 - 1 * -0.2 + 0.25]], rtol=1e-15)
+    dx, grads = mlp.backward(np.array([[1.0]]), cache)  # da = 0.2 [2, -1]
+    np.testing.assert_allclose(dx, [[0.4 * 1 - 0.2 * 2, 0.4 * -1 - 0.2 * 3]], rtol=1e-15)
 
 
 def test_he_initialisation_keeps_relu_activations_from_shrinking():

@@ -112,3 +112,20 @@ def test_linear_decay_can_hold_first():
     assert linear_decay(70, 100, final=0.0, hold=0.4) == pytest.approx(0.5)  # half way down the decay
     assert linear_decay(100, 100, final=0.0, hold=0.4) == 0.0
     assert linear_decay(55, 100, final=0.1, hold=0.1) == pytest.approx(1 - 0.9 * 0.5)
+
+
+def test_sgd_state_round_trip_continues_identically_in_float32():
+    rng = np.random.default_rng(2)
+    grads = [{"w": rng.standard_normal(3).astype(np.float32)} for _ in range(4)]
+    a = {"w": np.ones(3, np.float32)}
+    opt_a = SGD(a, lr=0.1, momentum=0.9)
+    for g in grads[:2]:
+        opt_a.step(g)
+    b = {"w": a["w"].copy()}
+    opt_b = SGD(b, lr=0.1, momentum=0.9)
+    opt_b.load_state_dict({k: v.astype(np.float64) for k, v in opt_a.state_dict().items()})  # as a checkpoint may hold it
+    assert opt_b.velocity["w"].dtype == np.float32
+    for g in grads[2:]:
+        opt_a.step(g)
+        opt_b.step(g)
+    assert np.array_equal(a["w"], b["w"]) and b["w"].dtype == np.float32

@@ -14,10 +14,13 @@ def uniform(a, b):
 
 
 def test_optimal_discriminator_is_the_density_ratio():
-    p, q = theory.gaussian_density(0.0, 1.0), theory.gaussian_density(1.0, 2.0)
+    # For N(0, 1) against N(1, 1), log p - log q = ((x - 1)^2 - x^2) / 2 = 1/2 - x, so
+    # D* = p / (p + q) = 1 / (1 + q / p) = sigma(1/2 - x): the logistic form, not the ratio retyped.
+    p, q = theory.gaussian_density(0.0, 1.0), theory.gaussian_density(1.0, 1.0)
     d_star = theory.optimal_discriminator(p, q)
     x = np.array([-2.0, 0.0, 0.5, 3.0])
-    np.testing.assert_allclose(d_star(x), p(x) / (p(x) + q(x)), rtol=1e-15)
+    np.testing.assert_allclose(d_star(x), 1 / (1 + np.exp(x - 0.5)), rtol=1e-13)
+    assert d_star(np.array([0.5]))[0] == 0.5 and d_star(np.array([0.0]))[0] == pytest.approx(0.6224593312018546)
     assert np.all(theory.optimal_discriminator(p, p)(x) == 0.5)  # P_G = P_data: D* = 1/2 everywhere
     np.testing.assert_array_equal(theory.optimal_discriminator(uniform(0, 1), uniform(2, 3))(
         np.array([0.5, 1.5, 2.5])), [1.0, 0.5, 0.0])  # no mass at 1.5: no evidence, 1/2
@@ -44,13 +47,14 @@ def test_jsd_closed_forms():
 
 
 def test_jsd_of_gaussians_against_high_precision_integration():
-    # Reference: the same integral on a 100x finer grid with the trapezoid rule, which agrees with
-    # Simpson to ~1e-12 here; the default grid must reach 1e-6.
+    # Reference by another route: JSD = H(M) - (H(P) + H(Q)) / 2, with the Gaussians' entropies in
+    # closed form, 1/2 log(2 pi e s^2), and only the mixture's entropy -int m log m integrated (the
+    # trapezoid rule on a 4-million-point grid, ~1e-12 here). The default grid must reach 1e-6.
     p, q = theory.gaussian_density(0.0, 1.0), theory.gaussian_density(1.0, 0.5)
     x = np.linspace(-14, 14, 4_000_001)
-    a, b = p(x), q(x)
-    m = (a + b) / 2
-    reference = np.trapezoid(0.5 * a * np.log(a / m) + 0.5 * b * np.log(b / m), x)
+    m = (p(x) + q(x)) / 2
+    entropy = lambda s: 0.5 * math.log(2 * math.pi * math.e * s * s)  # noqa: E731
+    reference = np.trapezoid(-m * np.log(m), x) - (entropy(1.0) + entropy(0.5)) / 2
     assert theory.jsd(p, q, -14, 14) == pytest.approx(reference, abs=1e-6)
     assert 0 < reference < LOG2
 
