@@ -157,3 +157,17 @@ def test_a_signal_saves_a_loadable_checkpoint_and_exits_cleanly(tmp_path, signum
     assert "Traceback" not in err and "Resume with" in err
     gan, _ = checkpoint.load(out / "checkpoint.npz")
     assert gan.step > 0 and len(gan.history["step"]) == gan.step
+
+
+def test_the_plain_step_writes_the_same_run(tmp_path, monkeypatch):
+    """--plain-step trains with gan.py's plain step instead of fast.py's: the same numbers, bit for bit."""
+    from minigan.gan import GAN
+    plain_steps = []
+    plain_train_step = GAN.train_step
+    monkeypatch.setattr(GAN, "train_step", lambda gan, *a: plain_steps.append(1) or plain_train_step(gan, *a))
+    for name, extra, expected in (("fast", [], 0), ("plain", ["--plain-step"], 40)):
+        plain_steps.clear()
+        assert main(["train", *FAST, "--no-plots", "--out", str(tmp_path / name), *extra]) == 0
+        assert len(plain_steps) == expected, name  # the flag reached the GAN
+    assert np.array_equal(np.load(tmp_path / "fast" / "samples.npy"), np.load(tmp_path / "plain" / "samples.npy"))
+    assert (tmp_path / "fast" / "history.csv").read_text() == (tmp_path / "plain" / "history.csv").read_text()
