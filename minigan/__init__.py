@@ -1,7 +1,8 @@
 """minigan: a minimal GAN with hand-written backprop, on NumPy (or CuPy on a GPU).
 
-Reading order: backend, layers, mlp, losses, optim, gradcheck, data, gan, metrics,
-theory, checkpoint, plots, cli.
+Reading order: backend, layers, mlp, losses, optim, gradcheck, data, gan (the lesson: each
+formula plain), then metrics, theory, checkpoint, atomic, plots, cli, checks, and last fast (the
+same training step with its memory reused, which ``GAN.fit`` uses by default).
 """
 from . import backend, checkpoint, data, gradcheck, losses, metrics, optim, theory
 from .backend import to_numpy, use
