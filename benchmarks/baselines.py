@@ -8,7 +8,7 @@ run's metrics.json stays under --out; the table is also written to --out/baselin
     python benchmarks/baselines.py --out runs/baselines [--jobs 2] [--seeds 0 1 2 3 4 5 6 7 8 9]
 
 Runs go in parallel, --jobs at a time, each with one BLAS thread (at these matrix sizes a
-second thread per run does not pay). Takes about 10 minutes on a 2-core CPU. A run whose
+second thread per run does not pay). Takes about 25 minutes on a 2-core CPU. A run whose
 folder already holds a metrics.json from the current defaults is read, not run again, so an
 interrupted benchmark picks up where it stopped.
 """
