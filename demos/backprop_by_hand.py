@@ -21,6 +21,7 @@ TOLERANCE = 1e-7  # a right gradient agrees to ~1e-9 in float64; a wrong one is 
 rng = np.random.default_rng(0)
 parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
 parser.add_argument("--quick", action="store_true", help="accepted for the tests; the script is quick anyway")
+parser.add_argument("--out", help="accepted like the other demos'; this one writes no file")
 parser.parse_args()
 
 # %% 1. Two small networks, written out

@@ -5,29 +5,17 @@ full runs' targets and are stated beside each assertion, with what quick mode pr
 were set (2-core CPU, NumPy): they still fail when the thing the demo shows is not there.
 """
 import math
-import os
 import re
-import subprocess
-import sys
 
 import pytest
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 NUMBER = r"(-?\d+(?:\.\d+)?)"
 
 pytest.importorskip("matplotlib")
 
 
-def run_demo(script, tmp_path):
-    env = dict(os.environ, PYTHONPATH=ROOT, MPLBACKEND="Agg")
-    done = subprocess.run([sys.executable, os.path.join(ROOT, "demos", script), "--quick", "--out", str(tmp_path)],
-                          cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300)
-    assert done.returncode == 0, done.stderr
-    return done.stdout
-
-
-def test_optimal_discriminator_approaches_d_star_and_v_approaches_its_maximum(tmp_path):
-    out = run_demo("optimal_discriminator.py", tmp_path)
+def test_optimal_discriminator_approaches_d_star_and_v_approaches_its_maximum(run_demo):
+    out, _ = run_demo("optimal_discriminator.py")
     pairs = re.findall(rf"max\|D - D\*\| on \[.*?\] = {NUMBER}, V\(G, D\) = {NUMBER}, "
                        rf"-2 log 2 \+ 2 JSD = {NUMBER} \(gap {NUMBER} nats\)", out)
     assert len(pairs) == 3, out
@@ -44,16 +32,16 @@ def test_optimal_discriminator_approaches_d_star_and_v_approaches_its_maximum(tm
     assert float(pairs[0][2]) == pytest.approx(-2 * math.log(2) + 2 * 0.1114, abs=2e-4)
 
 
-def test_saturation_the_non_saturating_loss_reaches_g_with_a_larger_gradient(tmp_path):
-    out = run_demo("saturation.py", tmp_path)
+def test_saturation_the_non_saturating_loss_reaches_g_with_a_larger_gradient(run_demo):
+    out, _ = run_demo("saturation.py")
     ratio = float(re.search(rf"gradient norm reaching G early: {NUMBER}x", out).group(1))
     assert ratio > 2.0, out  # quick mode printed 5.8x: with a confident D, minimax's dL/dl = -D(G(z)) is small
     fakes = [float(x) for x in re.findall(rf"mean D\(G\(z\)\) {NUMBER}", out)]
     assert len(fakes) == 2 and all(f < 0.5 for f in fakes), out  # D rejects G's samples early (printed 0.16, 0.17)
 
 
-def test_mle_is_kl_plus_the_entropy(tmp_path):
-    out = run_demo("mle_vs_kl.py", tmp_path)
+def test_mle_is_kl_plus_the_entropy(run_demo):
+    out, _ = run_demo("mle_vs_kl.py")
     m = re.search(rf"-mean log-likelihood {NUMBER} vs KL\(P_data \|\| P_G\) \+ H\(P_data\) {NUMBER} "
                   rf"\(H = {NUMBER}\); largest relative gap over the run {NUMBER}%", out)
     assert m, out

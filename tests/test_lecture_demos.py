@@ -8,8 +8,6 @@ import importlib.util
 import math
 import os
 import re
-import subprocess
-import sys
 
 import numpy as np
 import pytest
@@ -35,19 +33,16 @@ def demo(name):
 
 
 @pytest.mark.parametrize("script", sorted(DEMOS))
-def test_demo_runs_quickly_and_writes_its_figures(tmp_path, script):
+def test_demo_runs_quickly_and_writes_its_figures(run_demo, script):
     pytest.importorskip("matplotlib")
-    env = dict(os.environ, PYTHONPATH=ROOT, MPLBACKEND="Agg")
-    done = subprocess.run([sys.executable, os.path.join(ROOT, "demos", script), "--quick", "--out", str(tmp_path)],
-                          cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
-    assert done.returncode == 0, done.stderr
-    assert "wrote" in done.stdout
+    stdout, out = run_demo(script)
+    assert "wrote" in stdout
     for name in DEMOS[script]:
-        header = (tmp_path / name).read_bytes()[:6]
+        header = (out / name).read_bytes()[:6]
         assert header in (b"\x89PNG\r\n", b"GIF89a"), name
     if script == "divergence_along_training.py":  # the normalisation it prints, at every 5th step of each run
-        ranges = re.findall(r"p_G integrates to ([\d.]+)-([\d.]+)", done.stdout)
-        assert len(ranges) == 4, done.stdout
+        ranges = re.findall(r"p_G integrates to ([\d.]+)-([\d.]+)", stdout)
+        assert len(ranges) == 4, stdout
         for low, high in ranges:
             assert 1 - 1e-3 < float(low) <= float(high) < 1 + 1e-3
 
