@@ -95,7 +95,7 @@ def _widths(text):
         widths = []
     if not widths or min(widths) < 1:
         raise argparse.ArgumentTypeError(f"must be a width or comma-separated widths such as 128,128, got {text!r}")
-    return widths if len(widths) > 1 else widths * 2  # one width means two hidden layers of it
+    return widths  # one width: the target's usual number of hidden layers, each that wide (see _hidden)
 
 
 def build_parser():
@@ -105,12 +105,13 @@ def build_parser():
     train.add_argument("--dataset", choices=sorted(data.DATASETS), help="toy target (default: ring)")
     train.add_argument("--objective", choices=OBJECTIVES, help="G's loss (default: non-saturating)")
     train.add_argument("--steps", type=_whole(1), help="iterations of Algorithm 1 in all (default: per dataset)")
-    train.add_argument("--batch-size", type=_whole(1), help="minibatch size m (default: 256)")
+    train.add_argument("--batch-size", type=_whole(1), help="minibatch size m (default: per dataset; 512 on the mixtures)")
     train.add_argument("--d-steps", type=_whole(1), help="k, D steps per G step (default: 1)")
     train.add_argument("--lr-d", type=_positive_float, help="D's Adam learning rate (default: per dataset)")
     train.add_argument("--lr-g", type=_positive_float, help="G's Adam learning rate (default: per dataset)")
-    train.add_argument("--hidden", type=_widths, help="hidden widths of G and D, e.g. 128 or 256,256,256 "
-                                                      "(default: per dataset; 128,128 on the mixtures)")
+    train.add_argument("--hidden", type=_widths, help="hidden widths of G and D, e.g. 256 (the target's number of "
+                                                      "layers, each 256 wide) or 256,256 "
+                                                      "(default: per dataset; 128,128,128 on the ring, 160,160,160 on the grid)")
     train.add_argument("--lr-hold", type=_fraction, help="fraction of the run held at the initial learning rates "
                                                         "before the linear decay (default: per dataset)")
     train.add_argument("--lr-final", type=_fraction, help="the decay's end, as a fraction of the initial rates "
@@ -140,12 +141,20 @@ def default_settings(dataset="ring", objective="non-saturating", seed=0):
     return settings
 
 
+def _hidden(given, usual):
+    """--hidden's widths for one network: as given, or one width repeated to the usual depth."""
+    if given is None or len(given) > 1:
+        return given
+    return given * len(usual)
+
+
 def _new_run(args):
     settings = default_settings(args.dataset or "ring", args.objective or "non-saturating",
                                 0 if args.seed is None else args.seed)
     given = {"steps": args.steps, "batch_size": args.batch_size, "d_steps": args.d_steps, "lr_g": args.lr_g,
              "lr_d": args.lr_d, "lr_hold": args.lr_hold, "lr_final": args.lr_final,
-             "g_hidden": args.hidden, "d_hidden": args.hidden}
+             "g_hidden": _hidden(args.hidden, settings["g_hidden"]),
+             "d_hidden": _hidden(args.hidden, settings["d_hidden"])}
     settings.update({k: v for k, v in given.items() if v is not None})
     if args.no_standardize:
         settings["standardize"] = False
@@ -168,13 +177,16 @@ def _resumed_run(args):
         raise UsageError(f"argument --resume: {exc}") from None
     # --hidden sets G's and D's widths alike; the schedule's shape is read from the GAN (older
     # checkpoints' settings do not list it)
-    saved = dict(settings, hidden=settings.get("g_hidden"), lr_hold=gan.lr_hold, lr_final=gan.lr_final)
+    saved = dict(settings, lr_hold=gan.lr_hold, lr_final=gan.lr_final)
+    if args.hidden is not None and (_hidden(args.hidden, settings["g_hidden"]) != settings["g_hidden"] or
+                                    _hidden(args.hidden, settings["d_hidden"]) != settings["d_hidden"]):
+        raise UsageError(f"argument --hidden: {args.hidden!r} differs from the resumed run's G {settings['g_hidden']} "
+                         f"and D {settings['d_hidden']}; leave it out when resuming")
     if args.no_standardize and gan.standardize is not None:
         raise UsageError("argument --no-standardize: the resumed run was standardised; leave it out when resuming")
-    for option in ("dataset", "objective", "d_steps", "lr_g", "lr_d", "lr_hold", "lr_final", "hidden", "seed"):
+    for option in ("dataset", "objective", "d_steps", "lr_g", "lr_d", "lr_hold", "lr_final", "seed"):
         given = getattr(args, option)
-        if given is not None and (given != saved.get(option) or
-                                  (option == "hidden" and given != settings.get("d_hidden"))):
+        if given is not None and given != saved.get(option):
             flag = "--" + option.replace("_", "-")
             raise UsageError(f"argument {flag}: {given!r} differs from the resumed run's {saved.get(option)!r}; "
                              f"leave it out when resuming")

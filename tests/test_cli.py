@@ -171,3 +171,23 @@ def test_the_plain_step_writes_the_same_run(tmp_path, monkeypatch):
         assert len(plain_steps) == expected, name  # the flag reached the GAN
     assert np.array_equal(np.load(tmp_path / "fast" / "samples.npy"), np.load(tmp_path / "plain" / "samples.npy"))
     assert (tmp_path / "fast" / "history.csv").read_text() == (tmp_path / "plain" / "history.csv").read_text()
+
+
+def test_one_hidden_width_keeps_the_targets_depth(tmp_path, capsys):
+    """--hidden 24 means the target's usual number of layers, each 24 wide; a list is taken as given."""
+    from minigan.cli import PRESETS
+    for dataset, hidden, g_widths, d_widths in (
+            ("ring", "24", [24] * len(PRESETS["ring"]["g_hidden"]), [24] * len(PRESETS["ring"]["d_hidden"])),
+            ("gaussian", "24", [24] * len(PRESETS["gaussian"]["g_hidden"]), [24] * len(PRESETS["gaussian"]["d_hidden"])),
+            ("ring", "24,12", [24, 12], [24, 12])):
+        out = tmp_path / f"{dataset}-{hidden}"
+        assert main(["train", "--dataset", dataset, "--hidden", hidden, "--steps", "2", "--batch-size", "8",
+                     "--no-plots", "--out", str(out)]) == 0
+        gan, settings = checkpoint.load(out / "checkpoint.npz")
+        assert (settings["g_hidden"], settings["d_hidden"]) == (g_widths, d_widths)
+        assert list(gan.G.sizes[1:-1]) == g_widths and list(gan.D.sizes[1:-1]) == d_widths
+    resume = ["train", "--resume", str(tmp_path / "ring-24" / "checkpoint.npz"), "--steps", "3", "--no-plots",
+              "--out", str(tmp_path / "ring-24")]
+    assert main([*resume, "--hidden", "24"]) == 0  # the same widths, said the short way
+    assert main([*resume, "--hidden", "32"]) == 2
+    assert "argument --hidden" in capsys.readouterr().err
