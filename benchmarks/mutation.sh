@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# Mutation testing of the reading path and the training loop (results: benchmarks/MUTATION.md).
+#
+# Reproduce, from the repository root (mutmut 3.8.1 in the virtual environment):
+#
+#     .venv/bin/pip install mutmut==3.8.1
+#     bash benchmarks/mutation.sh                       # every covered file
+#     bash benchmarks/mutation.sh minigan/layers.py     # or some of them
+#
+# Not part of CI (tens of minutes on 2 cores). It never touches the working tree: the repository
+# is copied to $MUTATION_DIR (default /tmp/minigan-mutation), mutmut's settings are added to the
+# copy's setup.cfg, and mutmut runs there, one process at a time, at the lowest CPU priority, with
+# a fast subset of the tests as its runner (mutmut runs, for each mutant, only the tests of that
+# subset that call the mutated function). The surviving mutants are printed at the end; show one
+# with `cd $MUTATION_DIR && mutmut show NAME`.
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+WORK=${MUTATION_DIR:-/tmp/minigan-mutation}
+MUTMUT="$ROOT/.venv/bin/mutmut"
+FILES=("$@")
+if [ ${#FILES[@]} -eq 0 ]; then  # in priority order
+    FILES=(minigan/layers.py minigan/mlp.py minigan/losses.py minigan/optim.py minigan/gan.py minigan/fast.py
+           minigan/metrics.py minigan/data.py minigan/gradcheck.py)
+fi
+TESTS=(tests/test_layers.py tests/test_mlp.py tests/test_losses.py tests/test_optim.py tests/test_gradcheck.py
+       tests/test_gan_gradients.py tests/test_gan.py tests/test_wiring.py tests/test_fast.py tests/test_metrics.py
+       tests/test_data.py tests/test_standardize.py tests/test_validation.py tests/test_properties.py)
+
+rm -rf "$WORK"
+mkdir -p "$WORK"
+tar -C "$ROOT" --exclude ./.venv --exclude ./.git --exclude ./mutants --exclude ./.hypothesis --exclude ./runs -cf - . \
+    | tar -C "$WORK" -xf -
+cd "$WORK"
+{
+    echo
+    echo "[mutmut]"
+    echo "source_paths = minigan"
+    printf 'only_mutate =\n'
+    printf '    %s\n' "${FILES[@]}"
+    printf 'pytest_add_cli_args_test_selection =\n'
+    printf '    %s\n' "${TESTS[@]}"
+    printf 'pytest_add_cli_args =\n    -p\n    no:cacheprovider\n    -x\n    -q\n'
+} >> setup.cfg
+
+export OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1
+nice -n 19 "$MUTMUT" run --max-children 1 || true
+nice -n 19 "$MUTMUT" results --all true > "$WORK/results.txt" 2>&1 || nice -n 19 "$MUTMUT" results > "$WORK/results.txt" 2>&1 || true
+echo "== score per file (killed / all; timeouts count as killed) =="
+python3 - "$WORK" <<'EOF'
+import collections, re, sys
+counts = collections.defaultdict(collections.Counter)
+for line in open(f"{sys.argv[1]}/results.txt"):
+    m = re.match(r"\s*(minigan\.\w+)\.\S+: (\w[\w ]*)", line)
+    if m:
+        counts[m.group(1)][m.group(2).strip()] += 1
+total = collections.Counter()
+for module, c in sorted(counts.items()):
+    killed = c["killed"] + c["timeout"]
+    n = sum(c.values())
+    total.update(c)
+    print(f"{module:20s} {killed:4d} / {n:4d}  {100 * killed / max(n, 1):5.1f}%  {dict(c)}")
+killed = total["killed"] + total["timeout"]
+print(f"{'all':20s} {killed:4d} / {sum(total.values()):4d}  {100 * killed / max(sum(total.values()), 1):5.1f}%")
+EOF
+echo "== surviving mutants =="
+grep -E ": (survived|no tests|suspicious)" "$WORK/results.txt" || true
