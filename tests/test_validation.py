@@ -138,3 +138,18 @@ def test_a_parameter_of_another_shape_is_named_at_the_next_pass():
     net.params["W1"] = np.zeros((2, 8), np.float32)
     with pytest.raises(ValueError, match=r"params\['b2'\] must have shape \(1,\) .*got None"):
         net.forward(np.zeros((3, 2)))
+
+
+def test_fit_names_a_dataset_that_is_not_a_target():
+    gan = GAN(MLP((2, 8, 2), rng=1), mlp())
+    for bad in (object(), np.zeros((10, 2))):  # no .dim, no .sample
+        with pytest.raises(ValueError, match="dataset must be a toy target of dimension 2"):
+            gan.fit(bad, steps=1)
+
+
+def test_a_state_without_a_weight_is_named():
+    gan = GAN(MLP((2, 8, 2), rng=1), mlp())
+    state = gan.state_dict()
+    del state["D.W1"]
+    with pytest.raises(ValueError, match=r"D.W1 should have shape \(2, 8\), got None"):
+        gan.load_state_dict(state)
