@@ -175,8 +175,7 @@ def _resumed_run(args):
         gan, settings = checkpoint.load(args.resume)
     except ValueError as exc:
         raise UsageError(f"argument --resume: {exc}") from None
-    # --hidden sets G's and D's widths alike; the schedule's shape is read from the GAN (older
-    # checkpoints' settings do not list it)
+    # the schedule's shape is read from the GAN: older checkpoints' settings do not list it
     saved = dict(settings, lr_hold=gan.lr_hold, lr_final=gan.lr_final)
     if args.hidden is not None and (_hidden(args.hidden, settings["g_hidden"]) != settings["g_hidden"] or
                                     _hidden(args.hidden, settings["d_hidden"]) != settings["d_hidden"]):

@@ -103,7 +103,10 @@ class Standardize:
     """
 
     def __init__(self, mean, scale):
-        self.mean = numpy.asarray(mean, dtype=numpy.float64).reshape(-1)  # (dim,)
+        try:
+            self.mean = numpy.asarray(mean, dtype=numpy.float64).reshape(-1)  # (dim,)
+        except (TypeError, ValueError):
+            raise TypeError(f"mean must be a vector of numbers, got {mean!r}") from None
         if self.mean.size < 1 or not numpy.all(numpy.isfinite(self.mean)):
             raise ValueError(f"mean must be a finite vector, got {mean!r}")
         self.scale = checks.positive("scale", scale)
@@ -135,6 +138,8 @@ class Standardize:
 
     def forward(self, x):
         """(x - mean) / scale, on x's backend and in x's dtype: data -> the networks' coordinates."""
+        if getattr(x, "ndim", None) != 2 or x.shape[1] != self.dim:
+            raise ValueError(f"x must have shape (N, {self.dim}), got {getattr(x, 'shape', type(x))}")
         key = (backend.name, x.dtype)
         if key not in self._mean_xp:
             self._mean_xp[key] = xp.asarray(self.mean, dtype=x.dtype)

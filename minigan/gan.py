@@ -311,7 +311,10 @@ class GAN:
 
     def discriminate(self, x):
         """D(x) = sigma(D's logit), for points x (n, dim) in the data's own coordinates; NumPy (n,)."""
-        x = xp.asarray(x, dtype=self.D.dtype)
+        x = xp.asarray(x)
+        if x.dtype.kind not in "fiu":
+            raise TypeError(f"x must hold real numbers, got dtype {x.dtype}")
+        x = x.astype(self.D.dtype)
         if self.standardize is not None:
             x = self.standardize.forward(x)
         logits, _ = self.D.forward(x)  # (n, 1)

@@ -104,3 +104,18 @@ def test_resuming_keeps_the_transform_and_refuses_to_drop_it(tmp_path, capsys):
     assert main(["train", "--resume", str(out / "checkpoint.npz"), "--no-standardize", "--no-plots",
                  "--out", str(out)]) == 2
     assert "--no-standardize" in capsys.readouterr().err
+
+
+def test_bad_points_are_named_not_broadcast():
+    s = data.Standardize.of(data.grid())
+    with pytest.raises(ValueError, match=r"x must have shape \(N, 2\), got \(4, 3\)"):
+        s.forward(np.zeros((4, 3), dtype=np.float32))  # (4, 3) - (2,) would fail deep in NumPy
+    with pytest.raises(TypeError, match="mean must be a vector of numbers"):
+        data.Standardize("centre", 1.0)
+    gan = GAN(MLP((2, 8, 2), rng=0), MLP((2, 8, 1), rng=1), standardize=s)
+    with pytest.raises(TypeError, match="x must hold real numbers"):
+        gan.discriminate([["a", "b"]])
+    with pytest.raises(ValueError, match=r"x must have shape \(N, 2\)"):
+        gan.discriminate([[1.0, 2.0, 3.0]])
+    with pytest.raises(ValueError, match="x must be finite"):
+        gan.discriminate([[np.nan, 0.0]])
