@@ -115,3 +115,10 @@ def test_unknown_activation_is_named_in_the_error():
 def test_leaky_relu_rejects_a_slope_outside_zero_one():
     with pytest.raises(ValueError, match="slope"):
         LeakyReLU(1.5)
+
+
+def test_leaky_relu_accepts_slope_zero_which_is_a_relu():
+    x = np.array([[-2.0, 0.0, 3.0]])
+    y, cache = LeakyReLU(0.0).forward(x)
+    np.testing.assert_array_equal(y, [[0.0, 0.0, 3.0]])
+    np.testing.assert_array_equal(LeakyReLU(0.0).backward(np.ones_like(x), cache), [[0.0, 0.0, 1.0]])

@@ -121,3 +121,11 @@ def test_logits_of_the_wrong_shape_are_named():
         discriminator_loss(np.zeros((3, 2)), np.zeros((3, 1)))
     with pytest.raises(ValueError, match="fake_logits"):
         generator_loss(np.zeros((0, 1)), "minimax")
+
+
+def test_generator_loss_defaults_to_the_non_saturating_objective():
+    logits = np.array([[-2.0], [0.5]])
+    loss, dlogits = generator_loss(logits)
+    # -mean log D(G(z)) = mean softplus(-l), by hand
+    assert loss == pytest.approx(np.mean(np.log1p(np.exp(-logits))), rel=1e-12)
+    np.testing.assert_array_equal(dlogits, generator_loss(logits, "non-saturating")[1])

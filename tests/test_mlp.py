@@ -140,3 +140,30 @@ def test_dout_of_the_wrong_shape_is_named_not_broadcast():
     out, cache = mlp.forward(np.zeros((4, 2)))
     with pytest.raises(ValueError, match=r"\(4, 2\).*\(4, 1\)"):
         mlp.backward(np.zeros((4, 1)), cache)  # would broadcast silently without the check
+
+
+@pytest.mark.parametrize("x_dtype", [np.float32, np.int64], ids=["float32 into float64", "integers"])
+def test_input_of_another_real_dtype_is_cast_to_the_networks(x_dtype):
+    mlp = MLP((2, 4, 1), "tanh", rng=0, dtype=np.float64)
+    x = np.array([[1, -2], [3, 0]], dtype=x_dtype)
+    out, _ = mlp.forward(x)
+    assert out.dtype == np.float64
+    np.testing.assert_array_equal(out, mlp.forward(x.astype(np.float64))[0])
+
+
+def test_config_rebuilds_the_architecture():
+    mlp = MLP((3, 5, 2), "leaky_relu", "tanh", rng=0, dtype=np.float64)
+    assert mlp.config() == {"sizes": [3, 5, 2], "hidden_activation": "leaky_relu",
+                            "output_activation": "tanh", "dtype": "float64"}
+    again = MLP(**mlp.config(), rng=0)
+    assert repr(again) == repr(mlp) == "MLP(3-5-2, hidden='leaky_relu', output='tanh', dtype=float64, parameters=32)"
+    x = np.ones((2, 3))
+    np.testing.assert_array_equal(again.forward(x)[0], mlp.forward(x)[0])
+
+
+def test_rng_may_be_a_seed_or_a_generator_drawing_the_same_weights():
+    from minigan import backend
+
+    by_seed = MLP((2, 4, 1), rng=7)
+    by_generator = MLP((2, 4, 1), rng=backend.default_rng(7))
+    assert all(np.array_equal(by_seed.params[k], by_generator.params[k]) for k in by_seed.params)

@@ -129,3 +129,54 @@ def test_sgd_state_round_trip_continues_identically_in_float32():
         opt_a.step(g)
         opt_b.step(g)
     assert np.array_equal(a["w"], b["w"]) and b["w"].dtype == np.float32
+
+
+def test_sgd_defaults_are_plain_sgd_with_lr_a_hundredth():
+    # The docstring's defaults: lr 0.01 and momentum 0, so each step is theta <- theta - 0.01 g,
+    # the same on the second step as on the first (no velocity carried over).
+    theta = {"w": np.array([1.0, -1.0])}
+    opt = SGD(theta)
+    g = {"w": np.array([2.0, 4.0])}
+    opt.step(g)
+    np.testing.assert_allclose(theta["w"], [0.98, -1.04], rtol=1e-15)
+    opt.step(g)
+    np.testing.assert_allclose(theta["w"], [0.96, -1.08], rtol=1e-15)
+
+
+def test_adam_defaults_are_dcgans_lr_and_betas():
+    # lr 2e-4 and eps 1e-8: the first step moves a weight by 2e-4 g / (|g| + 1e-8) (m_hat = g and
+    # v_hat = g^2 at t = 1), 2e-12 short of 2e-4 for g = 1.
+    # betas (0.5, 0.999): the second step, with gradient 0 after g = 1, has m = 0.25, v = 0.000999,
+    # m_hat = 0.25 / 0.75 and v_hat = 0.000999 / (1 - 0.999^2), written out here by hand.
+    theta = {"w": np.array([1.0])}
+    opt = Adam(theta)
+    opt.step({"w": np.array([1.0])})
+    np.testing.assert_allclose(theta["w"], [1.0 - 2e-4 / (1 + 1e-8)], rtol=1e-15)
+    opt.step({"w": np.array([0.0])})
+    m_hat, v_hat = 0.25 / (1 - 0.25), 0.000999 / (1 - 0.999**2)
+    np.testing.assert_allclose(theta["w"], [1.0 - 2e-4 / (1 + 1e-8) - 2e-4 * m_hat / (np.sqrt(v_hat) + 1e-8)],
+                               rtol=1e-15)
+
+
+def test_adam_state_loaded_from_float64_keeps_float32_weights_float32():
+    # A checkpoint's moments may come back as float64 (np.savez of another run, or a user's state);
+    # the optimizer keeps them in its weights' dtype, so the float32 step stays a float32 step.
+    theta = {"w": np.ones(3, np.float32)}
+    opt = Adam(theta)
+    state = {"t": 2, "m.w": np.full(3, 0.1), "v.w": np.full(3, 0.01)}  # float64
+    opt.load_state_dict(state)
+    assert opt.m["w"].dtype == opt.v["w"].dtype == np.float32
+    opt.step({"w": np.ones(3, np.float32)})
+    assert theta["w"].dtype == np.float32
+
+
+def test_a_fresh_optimizers_state_is_zeros_shaped_like_the_params():
+    # A checkpoint may be written before the first step (a run stopped at once): its state must
+    # already be arrays of the weights' shapes and dtype, not placeholders.
+    params = MLP((2, 3, 1), rng=0).params
+    for state in (SGD(params, momentum=0.9).state_dict(), Adam(params).state_dict()):
+        for key, p in params.items():
+            for name in ("velocity", "m", "v"):
+                if f"{name}.{key}" in state:
+                    a = state[f"{name}.{key}"]
+                    assert a.shape == p.shape and a.dtype == p.dtype and not a.any(), (name, key)

@@ -4,6 +4,7 @@ One table, one case per row: what the user did, the error type, and words the me
 contain (the parameter's name and the value it got). The command line's cases are in
 test_cli.py.
 """
+import re
 import sys
 
 import numpy as np
@@ -12,6 +13,7 @@ import pytest
 import minigan
 from minigan import GAN, MLP, checkpoint, data, losses
 from minigan.gan import discriminator_gradients, generator_gradients
+from minigan.layers import LeakyReLU
 from minigan.optim import SGD, Adam
 
 
@@ -30,9 +32,11 @@ def with_nan(shape, at):
 
 
 def backward_with(dout_shape):
+    """Backward through a fresh network with a dout of this shape (None: a list, not an array)."""
     net = mlp()
     _, cache = net.forward(np.zeros((4, 2), np.float32))
-    return net.backward(np.zeros(dout_shape, np.float32), cache)
+    dout = [[0.0]] * 4 if dout_shape is None else np.zeros(dout_shape, np.float32)
+    return net.backward(dout, cache)
 
 
 def load_garbage(tmp_path):
@@ -85,6 +89,61 @@ CASES = [
     ("an integer dtype", lambda: MLP((2, 1), dtype=np.int32), TypeError, "dtype must be float32 or float64"),
 ]
 
+
+# The whole message, word for word, where a partial match would let a wrong name or a wrong value
+# through (a message naming "FAKE_LOGITS" or "got NoneType" would pass a search for the parameter
+# alone). The same table shape; each message is anchored at both ends.
+P = "params must be a non-empty dict of arrays (e.g. mlp.params), got "
+MLP_2_8_1 = "MLP(2-8-1, hidden='leaky_relu', output=None, dtype=float32, parameters=33)"  # 2*8 + 8 + 8*1 + 1
+KEYS = "['W1', 'W2', 'b1', 'b2']"
+
+
+def exactly(message):
+    return "^" + re.escape(message) + "$"
+
+
+def step_with(**replaced):
+    net = mlp()
+    grads = {k: np.zeros_like(p) for k, p in net.params.items()}
+    grads.update(replaced)
+    return Adam(net.params).step(grads)
+
+
+WHOLE_MESSAGES = [
+    ("params as a list", lambda: SGD([np.zeros(2)]), TypeError, P + "list"),
+    ("params empty", lambda: Adam({}), TypeError, P + "dict"),
+    ("grads as a list", lambda: SGD(mlp().params).step([np.zeros(2)]), ValueError,
+     f"grads must have the keys of params {KEYS}, got list"),
+    ("grads missing keys", lambda: SGD(mlp().params).step({"W1": np.zeros((2, 8))}), ValueError,
+     f"grads must have the keys of params {KEYS}, got ['W1']"),
+    ("a gradient that is a number", lambda: step_with(W1=0.5), ValueError,
+     "grads['W1'] must have shape (2, 8), got <class 'float'>"),
+    ("betas of one number", lambda: Adam(mlp().params, betas=(0.5,)), ValueError,
+     "betas must be a pair (beta1, beta2), got (0.5,)"),
+    ("beta1 of 1", lambda: Adam(mlp().params, betas=(1.0, 0.999)), ValueError, "betas[0] must be in [0, 1), got 1.0"),
+    ("zero eps", lambda: Adam(mlp().params, eps=0), ValueError, "eps must be a positive finite number, got 0"),
+    ("rng of another kind", lambda: MLP((2, 1), rng="seed"), TypeError,
+     "rng must be a seed (int), None or a random Generator, got 'seed'"),
+    ("x as a list", lambda: mlp().forward([[0.0, 1.0]]), ValueError,
+     f"x must have shape (N, 2) for this {MLP_2_8_1}, got shape <class 'list'>"),
+    ("x of complex numbers", lambda: mlp().forward(np.zeros((1, 2), complex)), TypeError,
+     "x must hold real numbers, got dtype complex128"),
+    ("dout as a list", lambda: backward_with(None), ValueError,
+     "dout must have the forward output's shape (4, 1), got <class 'list'>"),
+    ("logits as a list", lambda: losses.discriminator_loss([0.0], np.zeros(2)), ValueError,
+     "real_logits must have shape (N, 1) or (N,), got <class 'list'>"),
+    ("fake logits of two columns", lambda: losses.discriminator_loss(np.zeros(2), np.zeros((2, 2))), ValueError,
+     "fake_logits must have shape (N, 1) or (N,), got (2, 2)"),
+    ("G's logits of two columns", lambda: losses.generator_loss(np.zeros((2, 2))), ValueError,
+     "fake_logits must have shape (N, 1) or (N,), got (2, 2)"),
+    ("LeakyReLU slope of 1", lambda: LeakyReLU(1.0), ValueError, "slope must be in [0, 1), got 1.0"),
+]
+
+
+@pytest.mark.parametrize("call, error, message", [c[1:] for c in WHOLE_MESSAGES], ids=[c[0] for c in WHOLE_MESSAGES])
+def test_bad_input_gets_its_whole_message(call, error, message):
+    with pytest.raises(error, match=exactly(message)):
+        call()
 
 @pytest.mark.parametrize("call, error, words", [c[1:] for c in CASES], ids=[c[0] for c in CASES])
 def test_bad_input_is_named(call, error, words):
