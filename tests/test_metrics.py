@@ -124,3 +124,82 @@ def test_jsd_range_covers_a_wide_target():
 def test_samples_of_the_wrong_shape_are_named():
     with pytest.raises(ValueError, match=r"shape \(n, 2\)"):
         metrics.mode_metrics(np.zeros((5, 3)), data.ring())
+
+
+def test_nearest_modes_by_hand():
+    # Modes at 1 and -1.5 on the x axis (not symmetric about 0, so a sign slip shows).
+    modes = np.array([[1.0, 0.0], [-1.5, 0.0]])
+    samples = np.array([[1.0, 0.0], [-1.0, 0.0], [1.0, 3.0]])
+    nearest, distance = metrics.nearest_modes(samples, modes)
+    np.testing.assert_array_equal(nearest, [0, 1, 0])
+    np.testing.assert_array_equal(distance, [0.0, 0.5, 3.0])
+
+
+def test_mode_metrics_on_a_mixture_without_symmetry():
+    mix = data.GaussianMixture([[1.0], [-1.5]], 0.1)
+    m = metrics.mode_metrics([[1.05], [1.0], [0.9], [-0.5]], mix)  # 3 high-quality samples on mode 0
+    assert m == {"modes_covered": 1, "modes_total": 2, "high_quality_fraction": 0.75,
+                 "kl_mode_histogram": pytest.approx(0.75 * math.log(1.5) + 0.25 * math.log(0.5), rel=1e-14),
+                 "samples": 4}
+
+
+def test_a_single_sample_puts_the_whole_histogram_on_one_mode():
+    ring = data.ring()
+    m = metrics.mode_metrics(ring.modes[[3]], ring)
+    assert m["kl_mode_histogram"] == pytest.approx(math.log(8), rel=1e-15)
+    m = metrics.mode_metrics(np.concatenate([ring.modes[[3]], [[np.nan, np.nan]]]), ring)  # NaN: not counted
+    assert m["kl_mode_histogram"] == pytest.approx(math.log(8), rel=1e-15)
+
+
+def test_samples_all_non_finite_give_an_infinite_kl():
+    m = metrics.mode_metrics(np.array([[np.nan, 0.0], [np.inf, -np.inf]]), data.ring())
+    assert m == {"modes_covered": 0, "modes_total": 8, "high_quality_fraction": 0.0,
+                 "kl_mode_histogram": math.inf, "samples": 2}
+
+
+@pytest.mark.parametrize("n_sigmas, error, message", [
+    (math.inf, ValueError, "n_sigmas must be a positive finite number, got inf"),
+    (0, ValueError, "n_sigmas must be a positive finite number, got 0"),
+    ("3", TypeError, "n_sigmas must be a number, got '3'"),
+])
+def test_n_sigmas_must_be_a_positive_finite_number(n_sigmas, error, message):
+    # An infinite threshold would have counted the infinite distance of a NaN sample as high quality.
+    with pytest.raises(error) as excinfo:
+        metrics.mode_metrics(np.array([[np.nan, 0.0], [1.0, 0.0]]), data.ring(), n_sigmas=n_sigmas)
+    assert type(excinfo.value) is error and str(excinfo.value) == message
+
+
+@pytest.mark.parametrize("samples, message", [
+    (np.zeros((5, 3)), "samples must have shape (n, 2) with n >= 1, got (5, 3)"),
+    (np.zeros((0, 2)), "samples must have shape (n, 2) with n >= 1, got (0, 2)"),
+    (np.zeros(2), "samples must have shape (n, 2) with n >= 1, got (2,)"),
+])
+def test_samples_of_the_wrong_shape_are_named_in_full(samples, message):
+    with pytest.raises(ValueError) as excinfo:
+        metrics.mode_metrics(samples, data.ring())
+    assert str(excinfo.value) == message
+    with pytest.raises(ValueError) as excinfo:
+        metrics.jsd_1d(np.zeros((0, 1)), data.gaussian())
+    assert str(excinfo.value) == "samples must have shape (n, 1) with n >= 1, got (0, 1)"
+
+
+def test_jsd_on_two_bins_by_hand():
+    # N(0, 1) over +-6 in 2 bins, split at 0: the target puts 1/2 in each (its density at the
+    # centres -3 and 3 is the same). One sample at 1: q = (0, 1). m = (1/4, 3/4), so
+    # JSD = 1/2 (1/2 log 2 + 1/2 log 2/3) + 1/2 log 4/3.
+    jsd = metrics.jsd_1d([[1.0]], data.gaussian(mean=0.0, std=1.0), bins=2)
+    assert jsd == pytest.approx(0.25 * math.log(2) + 0.25 * math.log(2 / 3) + 0.5 * math.log(4 / 3), rel=1e-14)
+
+
+def test_jsd_with_no_finite_sample_is_half_log_two():
+    # q is all zeros, m = p / 2: JSD = 1/2 KL(p || p/2) = 1/2 log 2.
+    jsd = metrics.jsd_1d([[np.nan], [np.inf]], data.gaussian())
+    assert jsd == pytest.approx(0.5 * math.log(2), rel=1e-14)
+
+
+def test_jsd_accepts_integer_samples_and_its_defaults_are_200_bins_over_6_sigma():
+    target = data.gaussian(mean=0.0, std=1.0)
+    ints = [[-1], [0], [0], [1], [2]]
+    jsd = metrics.jsd_1d(ints, target)
+    assert jsd == metrics.jsd_1d(np.array(ints, dtype=np.float64), target, bins=200, n_sigmas=6.0)
+    assert jsd != metrics.jsd_1d(np.array(ints, dtype=np.float64), target, bins=201)

@@ -1,5 +1,6 @@
 """Standardising the data: a visible, invertible step, and everything the user gets in data coordinates."""
 import json
+import math
 
 import numpy as np
 import pytest
@@ -119,3 +120,68 @@ def test_bad_points_are_named_not_broadcast():
         gan.discriminate([[1.0, 2.0, 3.0]])
     with pytest.raises(ValueError, match="x must be finite"):
         gan.discriminate([[np.nan, 0.0]])
+
+
+def test_the_mean_is_a_float64_vector_whatever_its_shape_and_type():
+    one = data.Standardize(4, 2)  # a plain number is the mean of 1-D data
+    assert one.mean.shape == (1,) and one.mean.dtype == np.float64 and one.dim == 1
+    flat = data.Standardize([[1, 2]], 3)  # a row is flattened
+    np.testing.assert_array_equal(flat.mean, [1.0, 2.0])
+    assert flat.mean.shape == (2,) and flat.mean.dtype == np.float64
+    # The config is JSON of floats, whatever numbers came in.
+    assert json.dumps(flat.config()) == '{"mean": [1.0, 2.0], "scale": 3.0}'
+
+
+def test_repr_shows_the_mean_and_scale():
+    assert repr(data.Standardize([1.0, -2.5], 0.5)) == "Standardize(mean=[1, -2.5], scale=0.5)"
+    assert repr(data.Standardize(4.0, 0.5)) == "Standardize(mean=[4], scale=0.5)"
+
+
+def test_standardize_of_a_mixture_averages_the_per_dimension_variances():
+    # Modes (0, 10) and (2, 10), sigma 1: per-dimension variances 1 + 1 and 0 + 1, so the scale is
+    # sqrt((2 + 1) / 2). Pooling both coordinates into one variance would mix in the means' gap of 9.
+    mix = data.GaussianMixture([[0.0, 10.0], [2.0, 10.0]], 1.0)
+    s = data.Standardize.of(mix)
+    np.testing.assert_array_equal(s.mean, [1.0, 10.0])
+    assert s.scale == pytest.approx(math.sqrt(1.5), rel=1e-15)
+
+
+def test_from_samples_computes_in_float64_even_for_float32_samples():
+    x = np.random.default_rng(2).normal(3.0, 2.0, size=(1001, 2)).astype(np.float32)
+    s = data.Standardize.from_samples(x)
+    x64 = x.astype(np.float64)
+    np.testing.assert_array_equal(s.mean, x64.mean(axis=0))
+    assert s.scale == math.sqrt(x64.var(axis=0).mean())
+    ints = data.Standardize.from_samples([[0, 0], [2, 4]])  # integers: variances 1 and 4
+    np.testing.assert_array_equal(ints.mean, [1.0, 2.0])
+    assert ints.scale == pytest.approx(math.sqrt(2.5), rel=1e-15)
+
+
+def test_forward_uses_the_mean_in_each_dtype_it_is_given():
+    s = data.Standardize([0.1], 1.0)
+    assert s.forward(np.array([[0.1]], dtype=np.float32))[0, 0] == 0  # float32(0.1) - float32(0.1)
+    assert s.forward(np.array([[0.1]]))[0, 0] == 0  # float64: not the float32 copy made just before
+    assert s.forward(np.array([[0.1]])).dtype == np.float64
+    assert s.forward(np.array([[0.1]], dtype=np.float32)).dtype == np.float32
+
+
+@pytest.mark.parametrize("call, error, message", [
+    (lambda: data.Standardize("centre", 1.0), TypeError, "mean must be a vector of numbers, got 'centre'"),
+    (lambda: data.Standardize([np.nan], 1.0), ValueError, "mean must be a finite vector, got [nan]"),
+    (lambda: data.Standardize([], 1.0), ValueError, "mean must be a finite vector, got []"),
+    (lambda: data.Standardize([0.0], 0.0), ValueError, "scale must be a positive finite number, got 0.0"),
+    (lambda: data.Standardize.from_samples(np.zeros((1, 2))), ValueError,
+     "x must have shape (n, dim) with n >= 2, got (1, 2)"),
+    (lambda: data.Standardize.from_samples(np.zeros(5)), ValueError,
+     "x must have shape (n, dim) with n >= 2, got (5,)"),
+    (lambda: data.Standardize.from_samples([[0.0, 1.0], [2.0, np.nan]]), ValueError,
+     "x must be finite, but holds 1 NaN or infinite value(s), the first at index (1, 1)"),
+    (lambda: data.Standardize([0.0, 0.0], 1.0).forward(np.zeros((4, 3))), ValueError,
+     "x must have shape (N, 2), got (4, 3)"),
+    (lambda: data.Standardize([0.0, 0.0], 1.0).forward([[0.0, 0.0]]), ValueError,
+     "x must have shape (N, 2), got <class 'list'>"),
+])
+def test_bad_arguments_are_named_in_full(call, error, message):
+    with pytest.raises(error) as excinfo:
+        call()
+    assert type(excinfo.value) is error and str(excinfo.value) == message
