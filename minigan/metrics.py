@@ -39,7 +39,8 @@ def mode_metrics(samples, dataset, n_sigmas=3.0):
     ``samples`` are host points (n, dim); ``dataset`` a mixture with ``modes`` and ``sigma``.
     Non-finite samples count as low quality (their distance is infinite).
     """
-    n_sigmas = checks.positive("n_sigmas", n_sigmas)  # finite: infinity would pass the infinite distance of a NaN sample
+    # finite: an infinite threshold would let the infinite distance of a NaN sample pass as high quality
+    n_sigmas = checks.positive("n_sigmas", n_sigmas)
     modes = dataset.modes  # (K, dim)
     samples = _host_samples(samples, modes.shape[1])
     finite = numpy.all(numpy.isfinite(samples), axis=1)  # (n,)
