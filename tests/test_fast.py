@@ -142,7 +142,9 @@ def test_the_fast_step_keeps_the_weights_and_the_dict():
 
 def test_memory_stays_flat_over_many_steps():
     """Beyond the history it keeps, 2,000 more steps allocate nothing that stays (tracemalloc sees
-    NumPy's array memory): no per-step growth from workspaces, records or optimizer state."""
+    NumPy's array memory): no per-step growth from workspaces, records or optimizer state. It sees
+    only what stays, not what a step allocates and frees again (an intermediate not written into a
+    kept array): tests/test_fast_memory.py checks each step's peak for that."""
     G, D = MLP((2, 32, 32, 2), rng=1), MLP((2, 32, 32, 1), "leaky_relu", rng=2)
     gan, ring = GAN(G, D, lr_g=1e-3, lr_d=1e-3), data.ring()
     gan.fit(ring, steps=100, batch_size=64)
