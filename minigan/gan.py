@@ -275,13 +275,15 @@ class GAN:
         while done < steps and not self._stop_requested:
             records[done] = train_step(dataset, batch_size)
             done += 1
-            if done % log_every == 0 or done == steps or self._stop_requested:
+            if done % log_every == 0 or done == steps:
                 rows = self._log(to_numpy(records[logged:done]), first_step + logged)
                 logged = done
                 if callback is not None:
                     callback(self, rows)
-        if logged < done:  # stopped between two logging points
-            self._log(to_numpy(records[logged:done]), first_step + logged)
+        if logged < done:  # stopped by request_stop() between two logging points: log the rest
+            rows = self._log(to_numpy(records[logged:done]), first_step + logged)
+            if callback is not None:
+                callback(self, rows)
         return {name: column[len(column) - done:] for name, column in self.history.items()}
 
     def _log(self, block, first_step):

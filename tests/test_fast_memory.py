@@ -5,7 +5,6 @@ what the fast step is for: after a warm-up step it writes every intermediate int
 keeps (``Workspace``), keeps each network's parameters, gradients and Adam state as views into
 one block (``FlatBlock``), and skips the work the plain step throws away."""
 import copy
-import re
 import tracemalloc
 
 import numpy as np

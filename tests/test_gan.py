@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 
 from minigan import GAN, MLP, checkpoint, data
-from minigan.gan import HISTORY_COLUMNS
+from minigan.gan import HISTORY_COLUMNS, TrainingDiverged
 
 
 def small_gan(objective="non-saturating", d_steps=1, seed=0, dim=2, noise_dim=2, **kw):
@@ -186,17 +186,22 @@ def test_fit_copies_to_the_host_only_at_logging_points(monkeypatch):
     assert len(calls) == 3  # one block of records per logging point, none per step
 
 
-def test_a_stream_without_a_settable_state_is_reseeded_on_resume(tmp_path):
-    """CuPy's generators have a ``bit_generator`` whose ``state`` is a method, not a dict (a
-    checkpoint once failed on it on a GPU): the checkpoint stores no stream state, and the
-    resumed run continues on a stream seeded by (seed, step)."""
-    class MethodState:
-        def state(self):
-            return "device memory"
+class MethodState:
+    def state(self):
+        return "device memory"
 
+
+@pytest.mark.parametrize("bit_generator", [MethodState, None], ids=["state a method", "no bit_generator"])
+def test_a_stream_without_a_settable_state_is_reseeded_on_resume(tmp_path, bit_generator):
+    """CuPy's generators have a ``bit_generator`` whose ``state`` is a method, not a dict (a
+    checkpoint once failed on it on a GPU), and a stream may have no ``bit_generator`` at all:
+    the checkpoint stores no stream state, and the resumed run continues on a stream seeded by
+    (seed, step)."""
     class CupyLikeStream:
         def __init__(self, seed):
-            self.rng, self.bit_generator = np.random.default_rng(seed), MethodState()
+            self.rng = np.random.default_rng(seed)
+            if bit_generator is not None:
+                self.bit_generator = bit_generator()
 
         def integers(self, *args, **kw):
             return self.rng.integers(*args, **kw)
@@ -231,3 +236,75 @@ def test_a_format_1_checkpoint_still_loads(tmp_path):
     for column in HISTORY_COLUMNS:
         np.testing.assert_array_equal(loaded.history[column], gan.history[column])
     assert same(loaded.G.params, gan.G.params) and loaded.step == 5
+
+
+# -- divergence: reported by the history check as TrainingDiverged, with its step and column ---
+
+@pytest.mark.parametrize("fast", [False, True], ids=["plain", "fast"])
+def test_a_diverged_generator_stops_training_at_its_step_not_as_a_bad_input(fast):
+    # The loop checks none of its own arrays (G's samples included): a G gone to NaN surfaces
+    # when the step's record is logged, naming the step, not as a "fake must be finite" ValueError.
+    gan = small_gan(fast=fast)
+    gan.fit(data.ring(), steps=2, batch_size=8)
+    gan.G.params["W1"][0, 0] = np.nan
+    with pytest.raises(TrainingDiverged) as excinfo:
+        gan.fit(data.ring(), steps=5, batch_size=8, log_every=10)
+    assert str(excinfo.value) == "training diverged: loss_D became non-finite at step 3"
+    assert excinfo.value.step == 3
+    assert len(gan.history["step"]) == 7  # the whole block is kept, the bad rows with it
+
+
+class RingTurningNaN:
+    """The ring, until its draw number ``bad_from`` (counted from 1): from then on, NaN."""
+
+    def __init__(self, bad_from):
+        self.ring, self.bad_from, self.draws = data.ring(), bad_from, 0
+        self.dim = self.ring.dim
+
+    def sample(self, n, rng, dtype=np.float32):
+        self.draws += 1
+        x = self.ring.sample(n, rng, dtype=dtype)
+        return x * np.nan if self.draws >= self.bad_from else x
+
+
+@pytest.mark.parametrize("fast", [False, True], ids=["plain", "fast"])
+def test_divergence_in_the_middle_of_a_logging_block_names_its_own_step(fast):
+    gan = small_gan(fast=fast)
+    target = RingTurningNaN(bad_from=5)  # one draw per iteration (d_steps=1): iteration 5 goes bad
+    gan.fit(target, steps=2, batch_size=8)
+    with pytest.raises(TrainingDiverged) as excinfo:
+        gan.fit(target, steps=6, batch_size=8, log_every=10)  # iterations 3..8, one block
+    assert excinfo.value.step == 5
+    assert str(excinfo.value) == "training diverged: loss_D became non-finite at step 5"
+    assert np.all(np.isfinite(gan.history["loss_D"][:4])) and np.isnan(gan.history["loss_D"][4])
+
+
+class StopsDuringDraw:
+    """A target whose n-th draw asks the GAN to stop, as a signal arriving mid-step would (the
+    CLI's handler calls ``request_stop``)."""
+
+    def __init__(self, gan, target, n):
+        self.gan, self.target, self.n, self.draws = gan, target, n, 0
+        self.dim = target.dim
+
+    def sample(self, *args, **kwargs):
+        self.draws += 1
+        if self.draws == self.n:
+            self.gan.request_stop()
+        return self.target.sample(*args, **kwargs)
+
+
+@pytest.mark.parametrize("fast", [True, False], ids=["fast", "plain"])
+def test_a_stop_between_two_logging_points_logs_the_rows_since_the_last(fast):
+    # log_every=2; the stop arrives during iteration 3 (d_steps=1: one draw of data per iteration),
+    # after the block of iterations 1-2 was logged: iteration 3 finishes, is logged and handed to
+    # the callback, and the run ends there.
+    gan = small_gan(fast=fast)
+    blocks = []
+    history = gan.fit(StopsDuringDraw(gan, data.ring(), 3), steps=10, batch_size=8, log_every=2,
+                      callback=lambda g, rows: blocks.append(list(rows["step"])))
+    assert gan.step == 3
+    assert blocks == [[1.0, 2.0], [3.0]]
+    np.testing.assert_array_equal(history["step"], [1, 2, 3])
+    np.testing.assert_array_equal(gan.history["step"], [1, 2, 3])
+    assert np.all(np.isfinite(history["loss_D"]))

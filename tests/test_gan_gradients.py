@@ -1,5 +1,7 @@
 """The composed paths: D's parameters under the discriminator loss on a real and a fake batch,
 and G's parameters *through D* under each generator objective, against finite differences."""
+import re
+
 import numpy as np
 import pytest
 
@@ -74,3 +76,55 @@ def test_mismatched_widths_are_named():
         generator_gradients(G, D, np.zeros((4, 2)))
     with pytest.raises(ValueError, match="output width 2 must equal D's input width 5"):
         generator_gradients(G, MLP((5, 3, 1)), np.zeros((4, 3)))
+
+
+def test_the_generator_objective_defaults_to_non_saturating():
+    G, D = networks()
+    z = np.random.default_rng(4).standard_normal((6, 3))
+    loss, grads = generator_gradients(G, D, z)
+    logits = D.forward(G.forward(z)[0])[0]
+    assert loss == pytest.approx(np.logaddexp(0.0, -logits).mean(), rel=1e-12)  # -log D(G(z)), by hand
+    _, grads_ns = generator_gradients(G, D, z, "non-saturating")
+    assert all(np.array_equal(grads[k], grads_ns[k]) for k in grads)
+
+
+def test_inputs_are_named_with_their_shape_or_type():
+    G, D = networks()
+    cases = [
+        (lambda: discriminator_gradients(D, [[1.0, 2.0]], np.zeros((4, 2))),
+         "real must have shape (N, 2), got <class 'list'>"),
+        (lambda: discriminator_gradients(D, np.zeros((4, 2)), np.zeros((4, 3))),
+         "fake must have shape (N, 2), got (4, 3)"),
+        (lambda: generator_gradients(G, D, np.zeros(3)), "z must have shape (N, 3), got (3,)"),
+    ]
+    for call, message in cases:
+        with pytest.raises(ValueError, match=f"^{re.escape(message)}$"):
+            call()
+
+
+def with_nan(shape):
+    x = np.zeros(shape)
+    x[1, 0] = np.nan
+    return x
+
+
+def test_non_finite_inputs_are_refused_by_default():
+    G, D = networks()
+    cases = [
+        (lambda: discriminator_gradients(D, with_nan((4, 2)), np.zeros((4, 2))), "real"),
+        (lambda: discriminator_gradients(D, np.zeros((4, 2)), with_nan((4, 2))), "fake"),
+        (lambda: generator_gradients(G, D, with_nan((4, 3))), "z"),
+    ]
+    for call, name in cases:
+        message = f"{name} must be finite, but holds 1 NaN or infinite value(s), the first at index (1, 0)"
+        with pytest.raises(ValueError, match=f"^{re.escape(message)}$"):
+            call()
+
+
+def test_check_finite_false_lets_nan_through_to_a_nan_loss():
+    # The training loop's setting: a NaN anywhere on the way (z, G's samples, the batches) is not
+    # refused here but shows up in the loss, where the loop's record check reports it with its step.
+    G, D = networks()
+    loss_D, _, _, _ = discriminator_gradients(D, np.zeros((4, 2)), with_nan((4, 2)), check_finite=False)
+    loss_G, _ = generator_gradients(G, D, with_nan((4, 3)), check_finite=False)
+    assert np.isnan(loss_D) and np.isnan(loss_G)
