@@ -8,11 +8,12 @@
 #     bash benchmarks/mutation.sh minigan/layers.py     # or some of them
 #     MUTANTS='minigan.optim.xǁAdamǁ*' bash benchmarks/mutation.sh minigan/optim.py   # or some mutants
 #
-# Not part of CI (tens of minutes on 2 cores). It never touches the working tree: the repository
-# is copied to $MUTATION_DIR (default /tmp/minigan-mutation), mutmut's settings are added to the
-# copy's setup.cfg, and mutmut runs there, one process at a time, at the lowest CPU priority, with
-# a fast subset of the tests as its runner (mutmut runs, for each mutant, only the tests of that
-# subset that call the mutated function). The surviving mutants are printed at the end; show one
+# Not part of CI (the time a full run takes is in MUTATION.md). It never touches the working tree:
+# the repository is copied to $MUTATION_DIR (default /tmp/minigan-mutation), mutmut's settings are
+# added to the copy's setup.cfg, and mutmut runs there at the lowest CPU priority, MUTATION_JOBS
+# mutants at a time (default 1; 2 uses both cores of a 2-core machine), with a fast subset of the
+# tests as its runner (mutmut runs, for each mutant, only the tests of that subset that call the
+# mutated function). The score per file and the surviving mutants are printed at the end; show one
 # with `cd $MUTATION_DIR && mutmut show NAME`.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -52,7 +53,7 @@ cd "$WORK"
 
 export OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1
 read -ra NAMES <<< "${MUTANTS:-}"  # names or globs, split on spaces and not expanded by the shell
-nice -n 19 "$MUTMUT" run --max-children 1 "${NAMES[@]}" || true
+nice -n 19 "$MUTMUT" run --max-children "${MUTATION_JOBS:-1}" "${NAMES[@]}" || true
 nice -n 19 "$MUTMUT" results --all true > "$WORK/results.txt" 2>&1 || nice -n 19 "$MUTMUT" results > "$WORK/results.txt" 2>&1 || true
 echo "== score per file (killed / all; timeouts count as killed) =="
 python3 - "$WORK" <<'EOF'
