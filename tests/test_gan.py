@@ -302,9 +302,9 @@ def test_a_stop_between_two_logging_points_logs_the_rows_since_the_last(fast):
     gan = small_gan(fast=fast)
     blocks = []
     history = gan.fit(StopsDuringDraw(gan, data.ring(), 3), steps=10, batch_size=8, log_every=2,
-                      callback=lambda g, rows: blocks.append(list(rows["step"])))
+                      callback=lambda g, rows: blocks.append((g is gan, list(rows["step"]))))
     assert gan.step == 3
-    assert blocks == [[1.0, 2.0], [3.0]]
+    assert blocks == [(True, [1.0, 2.0]), (True, [3.0])]
     np.testing.assert_array_equal(history["step"], [1, 2, 3])
     np.testing.assert_array_equal(gan.history["step"], [1, 2, 3])
     assert np.all(np.isfinite(history["loss_D"]))
