@@ -38,7 +38,8 @@ class GaussianMixture:
         return self.modes.shape[1]
 
     def __repr__(self):
-        return f"{self.name}({len(self.modes)} modes in {self.dim}-D, sigma={self.sigma:g})"
+        modes = f"{len(self.modes)} mode{'' if len(self.modes) == 1 else 's'}"
+        return f"{self.name}({modes} in {self.dim}-D, sigma={self.sigma:g})"
 
     def sample(self, n, rng, dtype=numpy.float32):
         """n points (n, dim) on the active backend: pick a mode uniformly, add N(0, sigma^2 I) noise."""

@@ -68,6 +68,10 @@ def jsd_1d(samples, dataset, bins=200, n_sigmas=6.0):
     around its modes) and the samples:  JSD = 1/2 KL(p || m) + 1/2 KL(q || m), m = (p + q) / 2,
     which lies in [0, log 2]. A histogram estimate: biased upward by sampling noise for small n.
     """
+    bins = checks.whole("bins", bins)
+    n_sigmas = checks.positive("n_sigmas", n_sigmas)
+    if dataset.dim != 1:
+        raise ValueError(f"dataset must be a 1-D target, got {dataset!r}")
     samples = _host_samples(samples, 1)[:, 0]
     samples = samples[numpy.isfinite(samples)]
     lo = min(dataset.modes.min() - n_sigmas * dataset.sigma, samples.min(initial=math.inf))

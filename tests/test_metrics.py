@@ -203,3 +203,22 @@ def test_jsd_accepts_integer_samples_and_its_defaults_are_200_bins_over_6_sigma(
     jsd = metrics.jsd_1d(ints, target)
     assert jsd == metrics.jsd_1d(np.array(ints, dtype=np.float64), target, bins=200, n_sigmas=6.0)
     assert jsd != metrics.jsd_1d(np.array(ints, dtype=np.float64), target, bins=201)
+
+
+@pytest.mark.parametrize("kwargs, error, message", [
+    ({"bins": 0}, ValueError, "bins must be at least 1, got 0"),
+    ({"bins": 2.5}, TypeError, "bins must be a whole number, got 2.5"),
+    ({"n_sigmas": math.inf}, ValueError, "n_sigmas must be a positive finite number, got inf"),
+    ({"n_sigmas": -1.0}, ValueError, "n_sigmas must be a positive finite number, got -1.0"),
+])
+def test_jsd_names_a_bad_histogram_setting(kwargs, error, message):
+    # An infinite range would give NaN bin edges; bins=0 an empty histogram.
+    with pytest.raises(error) as excinfo:
+        metrics.jsd_1d(np.zeros((10, 1)), data.gaussian(), **kwargs)
+    assert type(excinfo.value) is error and str(excinfo.value) == message
+
+
+def test_jsd_names_a_target_that_is_not_1d():
+    with pytest.raises(ValueError) as excinfo:
+        metrics.jsd_1d(np.zeros((10, 1)), data.ring())
+    assert str(excinfo.value) == "dataset must be a 1-D target, got ring(8 modes in 2-D, sigma=0.01)"

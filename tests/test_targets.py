@@ -12,7 +12,7 @@ def test_the_default_gaussian_is_n_4_half_squared():
     g = data.gaussian()
     np.testing.assert_array_equal(g.modes, [[4.0]])
     assert g.sigma == 0.5 and g.dim == 1
-    assert repr(g) == "gaussian(1 modes in 1-D, sigma=0.5)"
+    assert repr(g) == "gaussian(1 mode in 1-D, sigma=0.5)"
 
 
 def test_the_default_ring_has_its_modes_at_angles_two_pi_k_over_8():
