@@ -276,18 +276,15 @@ class GAN:
             records[done] = train_step(dataset, batch_size)
             done += 1
             if done % log_every == 0 or done == steps:
-                rows = self._log(to_numpy(records[logged:done]), first_step + logged)
+                self._log(to_numpy(records[logged:done]), first_step + logged, callback)
                 logged = done
-                if callback is not None:
-                    callback(self, rows)
         if logged < done:  # stopped by request_stop() between two logging points: log the rest
-            rows = self._log(to_numpy(records[logged:done]), first_step + logged)
-            if callback is not None:
-                callback(self, rows)
+            self._log(to_numpy(records[logged:done]), first_step + logged, callback)
         return {name: column[len(column) - done:] for name, column in self.history.items()}
 
-    def _log(self, block, first_step):
-        """Append a host block of records to the history; raise if any of it is non-finite."""
+    def _log(self, block, first_step, callback):
+        """Append a host block of records to the history, raise if any of it is non-finite, and
+        hand the block's rows to ``callback(gan, rows)`` (if there is one)."""
         rows = {"step": numpy.arange(first_step, first_step + len(block), dtype=numpy.float64)}
         rows.update({name: block[:, j] for j, name in enumerate(HISTORY_COLUMNS)})
         for name, column in rows.items():
@@ -296,7 +293,8 @@ class GAN:
         if bad.any():
             row, col = numpy.argwhere(bad)[0]
             raise TrainingDiverged(first_step + int(row), HISTORY_COLUMNS[col])
-        return rows
+        if callback is not None:
+            callback(self, rows)
 
     def sample(self, n, seed=None):
         """n points drawn from P_G, as a NumPy array (n, dim).
