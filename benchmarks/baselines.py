@@ -21,7 +21,7 @@ import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 
-from minigan.cli import default_settings
+from minigan.presets import settings_for
 
 # Published vanilla-GAN rows on the same protocol (modes, % high quality).
 PUBLISHED = {
@@ -39,7 +39,7 @@ def finished(folder, dataset, objective, seed):
             summary = json.load(f)
     except (OSError, ValueError):
         return None
-    return summary["metrics"] if summary.get("settings") == default_settings(dataset, objective, seed) else None
+    return summary["metrics"] if summary.get("settings") == settings_for(dataset, objective, seed) else None
 
 
 def run_one(out, dataset, objective, seed):

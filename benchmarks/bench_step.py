@@ -61,7 +61,7 @@ def make_minigan(batch, hidden, seed=0, package=minigan, **options):
 
     def run(steps):
         gan.fit(ring, steps=steps, batch_size=batch, log_every=steps)  # one host copy, at the end
-    return run
+    return run  # (steps=: the name every version of fit has accepted)
 
 
 # -- the matrix products alone ------------------------------------------------------------------
@@ -172,28 +172,29 @@ def speed(args):
           f"rounds: {args.rounds} (median)")
     before = _load_package(args.before) if args.before else None
     header = ("| B, H | minigan | plain step | PyTorch eager | matrix products alone | minigan / plain | "
-              "minigan / PyTorch | minigan / bound |" + (" minigan / before |" if before else ""))
+              "minigan / PyTorch | minigan / bound |" + (" minigan / before | plain / before plain |" if before else ""))
     print(header)
     print("|---" * header.count(" | ") + "|---|")
     for batch, hidden in args.sizes:
-        contestants = {"minigan": make_minigan(batch, hidden), "plain": make_minigan(batch, hidden, fast=False),
+        contestants = {"minigan": make_minigan(batch, hidden, fast=True), "plain": make_minigan(batch, hidden, fast=False),
                        "bound": make_bound(batch, hidden)}
         if torch_device is not None:
             contestants["torch"] = make_torch(batch, hidden, torch_device)
         if before is not None:
-            contestants["before"] = make_minigan(batch, hidden, package=before)
+            contestants["before"] = make_minigan(batch, hidden, package=before, fast=True)
+            contestants["before plain"] = make_minigan(batch, hidden, package=before, fast=False)
         steps = args.steps or _steps_for(batch, hidden)
         rates = time_rounds(contestants, steps, args.rounds)
         median = {name: statistics.median(r) for name, r in rates.items()}
 
-        def ratio(other):
-            """Median over rounds of minigan / other within the round: the machine's drift between
+        def ratio(other, this="minigan"):
+            """Median over rounds of this / other within the round: the machine's drift between
             rounds cancels, so this is steadier than a ratio of the two medians."""
-            return statistics.median(a / b for a, b in zip(rates["minigan"], rates[other]))
+            return statistics.median(a / b for a, b in zip(rates[this], rates[other]))
         torch_cells = ("-", "-")
         if "torch" in rates:
             torch_cells = (f"{median['torch']:.1f}", f"{ratio('torch'):.2f}x")
-        before_cell = f" {ratio('before'):.2f}x |" if before else ""
+        before_cell = f" {ratio('before'):.2f}x | {ratio('before plain', 'plain'):.2f}x |" if before else ""
         print(f"| {batch}, {hidden} | {median['minigan']:.1f} | {median['plain']:.1f} | {torch_cells[0]} | "
               f"{median['bound']:.1f} | {ratio('plain'):.2f}x | {torch_cells[1]} | {100 * ratio('bound'):.0f}% |"
               + before_cell, flush=True)

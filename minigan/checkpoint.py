@@ -1,7 +1,7 @@
 """Checkpoints: save a training run, and resume it exactly where it stopped.
 
 A checkpoint is one ``.npz`` file: the GAN's ``config()`` and any extra settings (as JSON),
-its ``state_dict()`` (weights, both Adam states, step, random-stream state, history) and a
+its ``state_dict()`` (weights, both Adam states, iteration, random-stream state, history) and a
 format version. It is written atomically (see ``atomic``), so a run killed while saving
 leaves the previous checkpoint intact.
 """
@@ -12,13 +12,15 @@ import zipfile
 import numpy
 
 from .atomic import atomic_write
-from .gan import GAN
+from .trainer import GAN
 
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 # Version 1 named the history columns d_loss, g_loss, d_real, d_fake, g_grad_norm, d_grad_norm;
-# version 2 names them as gan.HISTORY_COLUMNS does. Nothing else changed: a version-1 file loads.
+# version 2 named them as trainer.HISTORY_COLUMNS does; version 3 calls the count of iterations
+# done "iteration" where 1 and 2 said "step". Nothing else changed: older files load.
 _V1_HISTORY_NAMES = {"d_loss": "loss_D", "g_loss": "loss_G", "d_real": "mean_D_real",
                      "d_fake": "mean_D_fake", "g_grad_norm": "grad_norm_G", "d_grad_norm": "grad_norm_D"}
+_V2_NAMES = {"step": "iteration", "history.step": "history.iteration"}
 
 
 def save(path, gan, extra=None):
@@ -49,6 +51,8 @@ def read(path):
     if version == 1:
         state = {("history." + _V1_HISTORY_NAMES.get(k[8:], k[8:]) if k.startswith("history.") else k): v
                  for k, v in state.items()}
+    if version <= 2:
+        state = {_V2_NAMES.get(k, k): v for k, v in state.items()}
     return state
 
 

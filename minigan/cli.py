@@ -10,7 +10,7 @@ Trains a GAN on a toy target with Algorithm 1 and writes, into ``--out``:
 
 Every file is written atomically. Ctrl-C (or SIGTERM) finishes the iteration in progress,
 saves a checkpoint and exits; a loss that becomes non-finite stops the run, naming the
-step, with the last good checkpoint kept. Bad options get a one-line error and exit 2.
+iteration, with the last good checkpoint kept. Bad options get a one-line error and exit 2.
 """
 import argparse
 import json
@@ -23,27 +23,11 @@ import time
 
 import numpy
 
-from . import backend, checkpoint, data, metrics
+from . import backend, checkpoint, metrics, presets
 from .atomic import atomic_write, atomic_write_text
-from .gan import GAN, HISTORY_COLUMNS, TrainingDiverged
 from .losses import OBJECTIVES
-from .mlp import MLP
+from .trainer import HISTORY_COLUMNS, TrainingDiverged
 
-# Defaults per target, tuned on a 2-core CPU (see README, "Defaults and why"). The mixtures are
-# standardised first, so one learning rate serves both; three hidden layers and batches of 512
-# with the rate held for 40% of the run, then decayed to 0, make the samples sharp; the grid's
-# 25 modes want wider layers (160) to keep all but at most one of them on every seed we ran.
-# The 1-D Gaussian is a different game: a small smooth G (one tanh layer) against a larger D kept
-# near its optimum by k = 5 steps; a ReLU G folds its noise there and p_G grows lumps.
-_MIXTURE = {"noise_dim": 2, "g_hidden": [128, 128, 128], "d_hidden": [128, 128, 128], "g_activation": "relu",
-            "d_steps": 1, "batch_size": 512, "lr_g": 1e-3, "lr_d": 1e-3, "lr_hold": 0.4, "lr_final": 0.0}
-PRESETS = {
-    "gaussian": {"steps": 2000, "lr_g": 5e-3, "lr_d": 2e-3, "noise_dim": 1, "g_hidden": [16],
-                 "d_hidden": [64, 64], "g_activation": "tanh", "d_steps": 5, "batch_size": 256,
-                 "lr_hold": 0.0, "lr_final": 0.01},
-    "ring": {**_MIXTURE, "steps": 8000},
-    "grid": {**_MIXTURE, "steps": 11000, "g_hidden": [160, 160, 160], "d_hidden": [160, 160, 160]},
-}
 N_SAMPLES = 2500  # the evaluation protocol's sample count
 
 
@@ -102,9 +86,11 @@ def build_parser():
     parser = _Parser(prog="minigan", description="A minimal GAN with hand-written backprop.")
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     train = commands.add_parser("train", help="train a GAN on a toy target and write samples, metrics and plots")
-    train.add_argument("--dataset", choices=sorted(data.DATASETS), help="toy target (default: ring)")
+    train.add_argument("--dataset", choices=sorted(presets.TARGETS), help="toy target (default: ring)")
     train.add_argument("--objective", choices=OBJECTIVES, help="G's loss (default: non-saturating)")
-    train.add_argument("--steps", type=_whole(1), help="iterations of Algorithm 1 in all (default: per dataset)")
+    train.add_argument("--iterations", "--steps", type=_whole(1), dest="iterations",
+                       help="iterations of Algorithm 1 in all, each k D steps and one G step "
+                            "(--steps is its older name; default: per dataset)")
     train.add_argument("--batch-size", type=_whole(1), help="minibatch size m (default: per dataset; 512 on the mixtures)")
     train.add_argument("--d-steps", type=_whole(1), help="k, D steps per G step (default: 1)")
     train.add_argument("--lr-d", type=_positive_float, help="D's Adam learning rate (default: per dataset)")
@@ -132,15 +118,6 @@ def build_parser():
 
 # -- setting up a run ----------------------------------------------------------------------
 
-def default_settings(dataset="ring", objective="non-saturating", seed=0):
-    """The settings a run records (metrics.json) when only the target, objective and seed are chosen."""
-    preset = PRESETS[dataset]
-    settings = {"dataset": dataset, "objective": objective, "seed": seed, "standardize": True,
-                "g_hidden": preset["g_hidden"], "d_hidden": preset["d_hidden"]}
-    settings.update({k: preset[k] for k in ("steps", "batch_size", "d_steps", "lr_g", "lr_d", "lr_hold", "lr_final")})
-    return settings
-
-
 def _hidden(given, usual):
     """--hidden's widths for one network: as given, or one width repeated to the usual depth."""
     if given is None or len(given) > 1:
@@ -149,24 +126,18 @@ def _hidden(given, usual):
 
 
 def _new_run(args):
-    settings = default_settings(args.dataset or "ring", args.objective or "non-saturating",
-                                0 if args.seed is None else args.seed)
-    given = {"steps": args.steps, "batch_size": args.batch_size, "d_steps": args.d_steps, "lr_g": args.lr_g,
-             "lr_d": args.lr_d, "lr_hold": args.lr_hold, "lr_final": args.lr_final,
-             "g_hidden": _hidden(args.hidden, settings["g_hidden"]),
-             "d_hidden": _hidden(args.hidden, settings["d_hidden"])}
-    settings.update({k: v for k, v in given.items() if v is not None})
+    dataset = args.dataset or "ring"
+    preset = presets.PRESETS[dataset]
+    given = {"iterations": args.iterations, "batch_size": args.batch_size, "d_steps": args.d_steps,
+             "lr_g": args.lr_g, "lr_d": args.lr_d, "lr_hold": args.lr_hold, "lr_final": args.lr_final,
+             "g_hidden": _hidden(args.hidden, preset["g_hidden"]), "d_hidden": _hidden(args.hidden, preset["d_hidden"])}
+    changes = {k: v for k, v in given.items() if v is not None}
     if args.no_standardize:
-        settings["standardize"] = False
-    dataset, preset = settings["dataset"], PRESETS[settings["dataset"]]
-    target = data.dataset(dataset)
-    G = MLP([preset["noise_dim"], *settings["g_hidden"], target.dim], preset["g_activation"],
-            rng=2 * settings["seed"] + 1)
-    D = MLP([target.dim, *settings["d_hidden"], 1], "leaky_relu", rng=2 * settings["seed"] + 2)
-    gan = GAN(G, D, objective=settings["objective"], d_steps=settings["d_steps"], lr_g=settings["lr_g"],
-              lr_d=settings["lr_d"], lr_decay_steps=settings["steps"], lr_hold=settings["lr_hold"],
-              lr_final=settings["lr_final"], seed=settings["seed"], fast=not args.plain_step,
-              standardize=data.Standardize.of(target) if settings["standardize"] else None)
+        changes["standardize"] = False
+    settings = presets.settings_for(dataset, args.objective or "non-saturating",
+                                    0 if args.seed is None else args.seed, **changes)
+    gan, target = presets.build(settings)
+    gan.fast = False if args.plain_step else None
     return gan, target, settings
 
 
@@ -175,6 +146,8 @@ def _resumed_run(args):
         gan, settings = checkpoint.load(args.resume)
     except ValueError as exc:
         raise UsageError(f"argument --resume: {exc}") from None
+    if "steps" in settings:  # written before "iterations" was the word
+        settings["iterations"] = settings.pop("steps")
     # the schedule's shape is read from the GAN: older checkpoints' settings do not list it
     saved = dict(settings, lr_hold=gan.lr_hold, lr_final=gan.lr_final)
     if args.hidden is not None and (_hidden(args.hidden, settings["g_hidden"]) != settings["g_hidden"] or
@@ -189,13 +162,13 @@ def _resumed_run(args):
             flag = "--" + option.replace("_", "-")
             raise UsageError(f"argument {flag}: {given!r} differs from the resumed run's {saved.get(option)!r}; "
                              f"leave it out when resuming")
-    if args.steps is not None:
-        settings["steps"] = args.steps
-        gan.lr_decay_steps = args.steps  # the schedule follows the new length of the run
+    if args.iterations is not None:
+        settings["iterations"] = args.iterations
+        gan.lr_decay_steps = args.iterations  # the schedule follows the new length of the run
     if args.batch_size is not None:
         settings["batch_size"] = args.batch_size
-    gan.fast = not args.plain_step
-    return gan, data.dataset(settings["dataset"]), settings
+    gan.fast = False if args.plain_step else None
+    return gan, presets.target(settings["dataset"]), settings
 
 
 def _prepare_out(path):
@@ -217,24 +190,24 @@ def _prepare_out(path):
 class Progress:
     """The live progress line: rewritten in place on a terminal, a line every ~5% otherwise."""
 
-    def __init__(self, total, start_step, stream=None):
-        self.total, self.start_step = total, start_step
+    def __init__(self, total, start, stream=None):
+        self.total, self.start = total, start
         self.stream = sys.stdout if stream is None else stream  # looked up now: tests capture it
         self.tty = self.stream.isatty()
         self.t0 = time.perf_counter()
-        self.every = max(1, (total - start_step) // 20)
-        self.last_printed = start_step
+        self.every = max(1, (total - start) // 20)
+        self.last_printed = start
 
     def __call__(self, gan, rows):
-        now = gan.step
+        now = gan.iteration
         if not self.tty and now - self.last_printed < self.every and now < self.total:
             return
         self.last_printed = now
-        rate = (now - self.start_step) / max(time.perf_counter() - self.t0, 1e-9)
+        rate = (now - self.start) / max(time.perf_counter() - self.t0, 1e-9)
         eta = (self.total - now) / max(rate, 1e-9)
-        line = (f"step {now:>6}/{self.total}  D loss {rows['loss_D'][-1]:.3f}  G loss {rows['loss_G'][-1]:.3f}  "
+        line = (f"iteration {now:>6}/{self.total}  D loss {rows['loss_D'][-1]:.3f}  G loss {rows['loss_G'][-1]:.3f}  "
                 f"D(x) {rows['mean_D_real'][-1]:.2f}  D(G(z)) {rows['mean_D_fake'][-1]:.2f}  "
-                f"{rate:.0f} steps/s  ETA {int(eta) // 60}:{int(eta) % 60:02d}")
+                f"{rate:.0f} it/s  ETA {int(eta) // 60}:{int(eta) % 60:02d}")
         self.stream.write(("\r" + line) if self.tty else line + "\n")
         self.stream.flush()
 
@@ -256,17 +229,17 @@ def _evaluate(gan, target):
 
 def _write_outputs(out, gan, target, settings, samples, result, plots):
     atomic_write(os.path.join(out, "samples.npy"), lambda f: numpy.save(f, samples))
-    summary = {"metrics": result, "step": gan.step, "settings": settings, "backend": backend.describe()}
+    summary = {"metrics": result, "iteration": gan.iteration, "settings": settings, "backend": backend.describe()}
     atomic_write_text(os.path.join(out, "metrics.json"), json.dumps(summary, indent=2) + "\n")
     history = gan.history
-    lines = [",".join(("step",) + HISTORY_COLUMNS)]
-    for i, step in enumerate(history["step"]):
-        lines.append(",".join([str(int(step))] + [f"{history[c][i]:.9g}" for c in HISTORY_COLUMNS]))
+    lines = [",".join(("iteration",) + HISTORY_COLUMNS)]
+    for i, iteration in enumerate(history["iteration"]):
+        lines.append(",".join([str(int(iteration))] + [f"{history[c][i]:.9g}" for c in HISTORY_COLUMNS]))
     atomic_write_text(os.path.join(out, "history.csv"), "\n".join(lines) + "\n")
     if plots:
         from . import plots as figures
 
-        figures.save(figures.samples_figure(samples, target, f"G's samples after {gan.step} steps"),
+        figures.save(figures.samples_figure(samples, target, f"G's samples after {gan.iteration} iterations"),
                      os.path.join(out, "samples.png"))
         figures.save(figures.decision_figure(gan.discriminate, target, samples), os.path.join(out, "decision.png"))
         figures.save(figures.history_figure(gan.history), os.path.join(out, "history.png"))
@@ -299,15 +272,15 @@ def train(args):
     print(f"minigan: {gan!r}")
     print(f"minigan: {target!r}, backend {backend.describe()} ({chosen}), writing to {out}")
 
-    remaining = settings["steps"] - gan.step
-    progress = Progress(settings["steps"], gan.step)
-    last_saved = {"step": gan.step}
+    remaining = settings["iterations"] - gan.iteration
+    progress = Progress(settings["iterations"], gan.iteration)
+    last_saved = {"iteration": gan.iteration}
 
     def on_log(gan, rows):
         progress(gan, rows)
-        if gan.step - last_saved["step"] >= args.checkpoint_every:
+        if gan.iteration - last_saved["iteration"] >= args.checkpoint_every:
             checkpoint.save(ckpt_path, gan, settings)  # only after the rows were found finite
-            last_saved["step"] = gan.step
+            last_saved["iteration"] = gan.iteration
 
     received = {}
 
@@ -323,7 +296,7 @@ def train(args):
                 gan.fit(target, remaining, settings["batch_size"], log_every=args.log_every, callback=on_log)
     except TrainingDiverged as exc:
         progress.done()
-        print(f"minigan: {exc}; the last good checkpoint (step {last_saved['step']}) is kept in {ckpt_path}"
+        print(f"minigan: {exc}; the last good checkpoint (iteration {last_saved['iteration']}) is kept in {ckpt_path}"
               if os.path.exists(ckpt_path) else f"minigan: {exc}; no checkpoint had been saved yet",
               file=sys.stderr)
         return 1
@@ -333,12 +306,12 @@ def train(args):
     progress.done()
     checkpoint.save(ckpt_path, gan, settings)
     if received:
-        print(f"minigan: stopped by signal {received['signal']} at step {gan.step}; checkpoint saved. "
+        print(f"minigan: stopped by signal {received['signal']} at iteration {gan.iteration}; checkpoint saved. "
               f"Resume with: python -m minigan train --resume {ckpt_path} --out {out}", file=sys.stderr)
         return 128 + received["signal"]
     samples, result = _evaluate(gan, target)
     _write_outputs(out, gan, target, settings, samples, result, plots)
-    print(f"minigan: after {gan.step} steps: {_summary_line(result)}")
+    print(f"minigan: after {gan.iteration} iterations: {_summary_line(result)}")
     print(f"minigan: wrote samples.npy, metrics.json, history.csv, checkpoint.npz"
           f"{', samples.png, decision.png, history.png' if plots else ''} to {out}")
     return 0

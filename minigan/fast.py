@@ -1,117 +1,99 @@
 """The fast training step: Algorithm 1 once more, with its memory reused. Read this file last.
 
-``gan.py`` is the lesson: each formula once, every array new. This file runs the same
-iteration and gets the same bits on NumPy (``tests/test_fast.py`` checks weights, Adam states
-and history against ``GAN.train_step``), and it is what ``GAN.fit`` and ``minigan train`` use
-unless told ``fast=False`` / ``--plain-step``. Same bits, because every floating-point
-operation is the plain path's, in the same order; where an expression is written differently
-here, the two forms are one correctly rounded operation each and so agree exactly:
+gan.py is the lesson: each formula once, every array new. This file runs the same iteration,
+and on NumPy it gets the same bits: tests/test_fast.py compares weights, Adam states and
+history with gan.py's over both objectives, k = 1 and 3, float32 and float64, each activation,
+1-D and 2-D targets and standardised data. ``GAN.fit`` and ``minigan train`` use it unless
+``MINIGAN_STEP=plain`` is set (or ``GAN(..., fast=False)``, ``--plain-step``). A ``FastStep`` is
+built at the start of every ``fit``, for that fit's GAN, target and batch size.
 
-- LeakyReLU: max(a, slope a) for where(a > 0, a, slope a); its derivative max([y > 0], slope)
-  for where(y > 0, 1, slope) (equal for 0 <= slope < 1);
-- a matrix product with inner size 1 is a single product per entry: a broadcast multiply;
-- x @ W + b as the product into an array, then b added to it in place;
-- a + b for b + a, and a * b for b * a.
+It restates, on purpose, what the lesson already says: each activation's forward and backward,
+the MLP's two loops, Adam's rule and the order of one iteration. Those copies are the price of
+keeping speed out of the lesson; the bit-identity test is what keeps them honest.
 
-It restates, on purpose, what the reading path already says: each activation's forward and
-backward, the MLP's two loops, Adam's rule and the order of one iteration. Those copies are
-the price of keeping speed out of the lesson; the bit-identical test is what keeps them honest.
-What changes, and what each change bought (2-core CPU, float32; README "Speed"):
+Where the speed comes from (2-core CPU, float32; README "Speed", benchmarks/RESULTS.md)
+----------------------------------------------------------------------------------------
+S1. **One block of memory per network** for its parameters, another for their gradients and
+    one each for Adam's m and v (``flat_block``): Adam then runs a dozen array operations once
+    over all of a network's entries instead of once per parameter array, and the gradient norm
+    is one dot product (Adam on 530k parameters: 10.0 ms per array, 3.0 ms over the block).
+S2. **Every intermediate written into arrays made once** (``FastPass``, the ``out=`` of NumPy's
+    functions): a new large array costs fresh memory pages from the operating system
+    (max(a, 0.2 a) on 8192 x 512: 8.8 ms into new arrays, 2.8 ms into reused ones).
+S3. **Less work where the lesson does more than it needs**: an outer product (inner size 1: D's
+    one-logit layer going backward, a 1-D input going forward) as a broadcast multiply instead
+    of a matrix product (8192 x 512: 6.9 vs 2.8 ms); in D's step, no dL/dx for D's first layer
+    (the lesson computes dL/d[x_real; x_fake] and throws it away) and none for G's in G's step
+    (its input is noise); a Gaussian mixture's modes copied to the device once (``sampler``).
 
-1. **One block of memory per network** for its parameters, their gradients and Adam's m and
-   v (``FlatBlock``): Adam then runs a dozen array operations once over all of a network's
-   entries instead of once per parameter array, and the gradient norm is one dot product
-   (Adam on 530k parameters: 10.0 ms per array, 3.0 ms over the block, intermediates reused).
-2. **Every intermediate written into arrays kept from step to step** (``Workspace``, the
-   ``out=`` of NumPy's functions): a new large array costs fresh memory pages from the
-   operating system (max(a, 0.2 a) on 8192 x 512: 8.8 ms into new arrays, 2.8 ms into reused).
-3. **Less work where the lesson does more than it needs**: an outer product (inner size 1)
-   as a broadcast multiply instead of a matrix product (8192 x 512: 6.9 vs 2.8 ms); no dL/dx
-   for a network's first layer (its input is data or noise); G's samples written straight
-   into the lower half of D's [real; fake] input.
+Why the numbers are the same
+----------------------------
+A floating-point result depends on the operations and the order they run in, not on where
+the result is written. So:
 
-The one hazard of reused memory, a pass overwriting what an earlier pass's backward still
-needs, is checked: ``FastMLP.backward`` raises instead of returning a wrong gradient.
+B1. Every arithmetic operation is the lesson's, on the same operands, in the same order.
+    Writing into an existing array (``out=``, ``+=``) instead of a new one changes no bit;
+    a + b for b + a and a * b for b * a are the same correctly rounded operation.
+B2. Where an expression is written differently, both forms are single correctly rounded
+    operations with equal results:
+    - LeakyReLU: max(a, slope a) for where(a > 0, a, slope a), and max([y > 0], slope) for
+      where(y > 0, 1, slope) (equal for 0 <= slope < 1, which ``FastStep`` checks);
+    - a matrix product with inner size 1 is one product per entry: a broadcast multiply;
+    - x @ W + b as the product into an array, then b added to it in place.
+B3. What the lesson computes and never uses may be skipped (S3's dL/dx); what it keeps may
+    not. Norms concatenate gradients in ``params`` order, the blocks' order.
+B4. Reused memory is never overwritten while something still needs it. Each ``FastPass``
+    owns its arrays, and a backward pass reads only what the last forward of the same pass
+    wrote; the step below makes three passes (G's; D's on [x_real; x_fake]; D's on x_fake)
+    and never runs a pass's forward between another forward and its backward. Nothing this
+    file writes into is handed to a caller: ``train_iteration`` returns a new array.
 """
 from .backend import xp
-from .data import noise
+from .data import GaussianMixture, noise
 from .layers import Identity, LeakyReLU, ReLU, Sigmoid, Tanh
 from .losses import discriminator_loss, generator_loss, sigmoid
+from .standardize import StandardizedTarget
 
 
-class FlatBlock:
-    """The arrays of a dict (``mlp.params``, Adam's ``m``) moved into one contiguous buffer.
+def flat_block(arrays):
+    """Move the arrays of a dict into one contiguous buffer (P,) and return it (S1).
 
-    The dict stays a plain dict: its values become views into ``buffer`` (same values, same
-    shapes), in key order. ``take_back()`` copies in any array that was rebound in the dict
-    since (a plain optimizer step rebinds Adam's m and v; a user may assign a new weight).
+    The dict stays a plain dict; its values become views of the buffer, with the same values
+    and shapes, in key order. Anyone holding one of the old arrays holds a copy from then on.
     """
-
-    def __init__(self, arrays, name):
-        self.arrays, self.name = arrays, name
-        first = next(iter(arrays.values()))
-        self.buffer = xp.empty(sum(a.size for a in arrays.values()), dtype=first.dtype)  # (P,)
-        self.views = {}
-        offset = 0
-        for key, array in arrays.items():
-            self.views[key] = self.buffer[offset:offset + array.size].reshape(array.shape)
-            offset += array.size
-        self.take_back()
-
-    def take_back(self):
-        for key, view in self.views.items():
-            array = self.arrays[key]
-            if array is not view:
-                if getattr(array, "shape", None) != view.shape:
-                    raise ValueError(f"{self.name}[{key!r}] must keep its shape {view.shape}, "
-                                     f"got {getattr(array, 'shape', type(array))}")
-                view[...] = array
-                self.arrays[key] = view
-
-
-class Workspace:
-    """Arrays kept from one pass to the next, by name, plus a count of the forward passes made
-    with them: a backward pass checks that no later forward pass has overwritten its inputs."""
-
-    def __init__(self, name):
-        self.name, self.arrays, self.passes = name, {}, 0
-
-    def get(self, key, shape, dtype):
-        array = self.arrays.get(key)
-        if array is None or array.shape != shape or array.dtype != dtype:
-            array = self.arrays[key] = xp.empty(shape, dtype=dtype)
-        return array
+    buffer = xp.concatenate([a.ravel() for a in arrays.values()])  # (P,), a new array
+    offset = 0
+    for key, a in list(arrays.items()):
+        arrays[key] = buffer[offset:offset + a.size].reshape(a.shape)
+        offset += a.size
+    return buffer
 
 
 def matmul(a, b, out):
-    """a @ b into ``out``; with inner size 1 (D's one-logit layer going backward, a 1-D input
-    going forward) the product is an outer product, and a broadcast multiply does it faster."""
+    """a @ b into ``out``; with inner size 1 the product is an outer product, and a broadcast
+    multiply does it faster (S3, B2)."""
     if a.shape[1] == 1:
         return xp.multiply(a, b, out=out)  # (N, 1) * (1, M) -> (N, M)
     return xp.matmul(a, b, out=out)
 
 
-# -- the activations again, each writing into a given array ---------------------------------
+# -- the activations of layers.py again, each writing into a given array -----------------------
 
 def activation_forward(act, a, out):
-    """act(a) into ``out`` (``a`` itself for the identity), for an activation layer of layers.py."""
-    if isinstance(act, Identity):
-        return a
+    """out = act(a) (for the identity, ``out`` is ``a`` itself and nothing is written)."""
     if isinstance(act, ReLU):
-        return xp.maximum(a, 0.0, out=out)  # a float 0.0: with an int 0 NumPy casts, 2x slower
-    if isinstance(act, LeakyReLU):
+        xp.maximum(a, 0.0, out=out)  # a float 0.0: with an int 0 NumPy casts, 2x slower
+    elif isinstance(act, LeakyReLU):
         xp.multiply(a, a.dtype.type(act.slope), out=out)  # slope * a
-        return xp.maximum(a, out, out=out)  # = where(a > 0, a, slope * a) for 0 <= slope < 1
-    if isinstance(act, Tanh):
-        return xp.tanh(a, out=out)
-    if isinstance(act, Sigmoid):
-        out[...] = sigmoid(a)  # no network here has a sigmoid in the hot loop
-        return out
-    raise TypeError(f"the fast step does not know the activation {act!r}; train with fast=False")
+        xp.maximum(a, out, out=out)  # = where(a > 0, a, slope * a) for 0 <= slope < 1 (B2)
+    elif isinstance(act, Tanh):
+        xp.tanh(a, out=out)
+    elif isinstance(act, Sigmoid):
+        out[...] = sigmoid(a)  # no network here has a sigmoid in its hidden layers by default
 
 
 def activation_backward(act, dout, y, out):
-    """dL/da = act'(a) * dout into ``out``, from the forward output y (``dout`` itself for the identity)."""
+    """dL/da = act'(a) * dout, from the forward output y; into ``out`` (the identity returns ``dout``)."""
     if isinstance(act, Identity):
         return dout
     if isinstance(act, Sigmoid):  # dout * y * (1 - y), in that order
@@ -122,86 +104,79 @@ def activation_backward(act, dout, y, out):
         xp.greater(y, 0.0, out=out)  # [y > 0] as 1.0 / 0.0
     elif isinstance(act, LeakyReLU):
         xp.greater(y, 0.0, out=out)
-        xp.maximum(out, dout.dtype.type(act.slope), out=out)  # 1 or slope
+        xp.maximum(out, dout.dtype.type(act.slope), out=out)  # 1 or slope (B2)
     elif isinstance(act, Tanh):
         xp.multiply(y, y, out=out)
         xp.subtract(1, out, out=out)  # 1 - y^2
-    else:
-        raise TypeError(f"the fast step does not know the activation {act!r}; train with fast=False")
     out *= dout  # act'(a) * dout
     return out
 
 
-class FastMLP:
-    """An MLP's forward and backward passes into a Workspace; gradients into one flat block."""
+class FastPass:
+    """One network's forward and backward pass over batches of n rows, into arrays made once (S2, B4).
 
-    def __init__(self, mlp, name):
-        mlp.check_params()
-        self.mlp, self.sizes, self.dtype = mlp, mlp.sizes, mlp.dtype
-        self.activations = mlp.activations
-        self.params = FlatBlock(mlp.params, f"{name}.params")
-        grads = {k: xp.zeros_like(p) for k, p in mlp.params.items()}
-        self.grads = FlatBlock(grads, f"{name} gradients")
+    With mlp.py's names, for layer i = 1 .. L:  a_i = h_{i-1} W_i + b_i,  h_i = act_i(a_i)
+    (h_0 = x), and going back  da_i = act_i'(a_i) * dh_i,  dh_{i-1} = da_i W_i^T.
+    ``self.a[i]``, ``self.h[i]``, ``self.da[i]``, ``self.dh[i]`` hold them (n, sizes[i]); for
+    an identity activation h_i is a_i itself.
+    """
 
-    def forward(self, x, ws, out=None):
-        """y = MLP(x) (N, sizes[-1]), every layer written into ``ws``, y into ``out`` if given.
+    def __init__(self, mlp, n):
+        self.mlp, self.L = mlp, len(mlp.activations)
+        shape = {i: (n, width) for i, width in enumerate(mlp.sizes)}
+        self.a = {i: xp.empty(shape[i], dtype=mlp.dtype) for i in range(1, self.L + 1)}
+        self.h = {i: self.a[i] if isinstance(mlp.activations[i - 1], Identity) else xp.empty_like(self.a[i])
+                  for i in range(1, self.L + 1)}
+        self.da = {i: xp.empty_like(self.a[i]) for i in range(1, self.L + 1)}
+        self.dh = {i: xp.empty(shape[i], dtype=mlp.dtype) for i in range(self.L)}
 
-        Returns ``(y, cache)``; the cache is valid until the next forward pass with ``ws``."""
-        ws.passes += 1
-        n, params, last = x.shape[0], self.mlp.params, len(self.activations)
-        inputs, outputs = [], []  # each layer's input h_{i-1} and activation output h_i
-        h = x  # (N, sizes[0])
-        for i, act in enumerate(self.activations, start=1):
-            shape = (n, self.sizes[i])
-            into = out if i == last and out is not None else ws.get(f"h{i}", shape, self.dtype)
-            a = into if isinstance(act, Identity) else ws.get(f"a{i}", shape, self.dtype)
-            inputs.append(h)
-            matmul(h, params[f"W{i}"], out=a)
-            a += params[f"b{i}"]  # (N, sizes[i])
-            h = activation_forward(act, a, into)  # (N, sizes[i])
-            outputs.append(h)
-        return h, (ws, ws.passes, inputs, outputs)
+    def forward(self, x):
+        """y = MLP(x) (n, sizes[-1]); the layers' values stay in this pass's arrays for backward."""
+        params = self.mlp.params
+        self.h[0] = x  # (n, sizes[0]): read by backward's dW_1
+        for i, act in enumerate(self.mlp.activations, start=1):
+            matmul(self.h[i - 1], params[f"W{i}"], out=self.a[i])  # (n, sizes[i])
+            self.a[i] += params[f"b{i}"]  # a_i = h_{i-1} W_i + b_i
+            activation_forward(act, self.a[i], out=self.h[i])  # h_i = act_i(a_i)
+        return self.h[self.L]
 
-    def backward(self, dout, cache, need_param_grads=True, need_dx=True):
-        """dL/dx (or None with ``need_dx=False``), and dL/dtheta into ``self.grads``."""
-        ws, made_at, inputs, outputs = cache
-        if ws.passes != made_at:
-            raise RuntimeError(f"the forward pass behind this backward pass was overwritten by a later "
-                               f"forward pass into workspace {ws.name!r}: its gradient would be wrong")
-        n, params, grads = dout.shape[0], self.mlp.params, self.grads.views
-        dh = dout  # (N, sizes[-1])
-        for i in range(len(self.activations), 0, -1):
-            da = activation_backward(self.activations[i - 1], dh, outputs[i - 1],
-                                     ws.get(f"da{i}", (n, self.sizes[i]), self.dtype))  # (N, sizes[i])
-            if need_param_grads:
-                xp.matmul(inputs[i - 1].T, da, out=grads[f"W{i}"])  # (sizes[i-1], sizes[i])
-                xp.sum(da, axis=0, out=grads[f"b{i}"])  # (sizes[i],)
+    def backward(self, dout, grads=None, need_dx=True):
+        """Backprop dout = dL/dy (n, sizes[-1]) through the last forward of this pass.
+
+        Returns dL/dx (n, sizes[0]), or None with ``need_dx=False``. With ``grads`` (a dict of
+        arrays keyed like ``params``), dL/dW_i and dL/db_i are written into it.
+        """
+        params = self.mlp.params
+        dh = dout  # (n, sizes[-1])
+        for i in range(self.L, 0, -1):
+            da = activation_backward(self.mlp.activations[i - 1], dh, self.h[i], out=self.da[i])  # (n, sizes[i])
+            if grads is not None:
+                xp.matmul(self.h[i - 1].T, da, out=grads[f"W{i}"])  # dW_i = h_{i-1}^T da_i
+                xp.sum(da, axis=0, out=grads[f"b{i}"])  # db_i = sum_n da_i
             if i == 1 and not need_dx:
                 return None
-            dh = matmul(da, params[f"W{i}"].T, out=ws.get(f"dh{i - 1}", (n, self.sizes[i - 1]), self.dtype))
+            dh = matmul(da, params[f"W{i}"].T, out=self.dh[i - 1])  # dh_{i-1} = da_i W_i^T
         return dh
 
 
 class FastAdam:
-    """Adam's rule (optim.Adam, Kingma and Ba 2015) run once over a network's whole block.
+    """Adam's rule (optim.Adam, Kingma and Ba 2015) run once over a network's whole block (S1).
 
-    The optimizer object stays the one in charge of the settings (lr, betas, eps) and the
-    count t; its m and v become views into blocks of the same layout as the parameters.
+    The optimizer object stays the one in charge of the settings (lr, betas, eps) and the count
+    t; its ``m`` and ``v`` become views of blocks laid out like the parameters.
     """
 
-    def __init__(self, opt, net, name):
-        self.opt, self.net = opt, net
-        self.m, self.v = FlatBlock(opt.m, f"{name}.m"), FlatBlock(opt.v, f"{name}.v")
-        self.tmp = xp.empty_like(net.params.buffer)  # the rule's intermediates, reused
-        self.m_hat = xp.empty_like(net.params.buffer)
+    def __init__(self, opt, theta, g):
+        self.opt, self.theta, self.g = opt, theta, g  # theta, g: (P,) blocks
+        self.m, self.v = flat_block(opt.m), flat_block(opt.v)
+        self.tmp, self.m_hat = xp.empty_like(theta), xp.empty_like(theta)  # the rule's intermediates
 
     def step(self):
         opt = self.opt
         opt.t += 1
         b1, b2, t = opt.beta1, opt.beta2, opt.t
-        theta, g = self.net.params.buffer, self.net.grads.buffer
-        m, v, tmp, m_hat = self.m.buffer, self.v.buffer, self.tmp, self.m_hat
-        # optim.Adam's expressions, each operation in the same order, into reused arrays:
+        theta, g, m, v, tmp, m_hat = self.theta, self.g, self.m, self.v, self.tmp, self.m_hat
+        # optim.Adam's expressions, each operation in the same order (B1):
         m *= b1
         m += xp.multiply(g, 1 - b1, out=tmp)  # m <- beta1 m + (1 - beta1) g
         xp.multiply(g, g, out=tmp)
@@ -215,77 +190,83 @@ class FastAdam:
         xp.multiply(m_hat, opt.lr, out=m_hat)  # lr m_hat
         theta -= xp.divide(m_hat, tmp, out=m_hat)  # theta <- theta - lr m_hat / (sqrt(v_hat) + eps)
 
-    def take_back(self):
-        self.net.params.take_back()
-        self.m.take_back()
-        self.v.take_back()
+
+def sampler(target, dtype):
+    """``target.sample(n, rng, dtype)`` as a function of (n, rng): the same draws and arithmetic,
+    but a Gaussian mixture's modes are copied to the device once, where data.py copies them at
+    every call (on a GPU a copy from host memory waits for the device) (S3)."""
+    if isinstance(target, StandardizedTarget):
+        inner, forward = sampler(target.target, dtype), target.standardize.forward
+        return lambda n, rng: forward(inner(n, rng))
+    if type(target) is not GaussianMixture:
+        return lambda n, rng: target.sample(n, rng, dtype=dtype)
+    modes = xp.asarray(target.modes, dtype=dtype)  # (K, dim)
+
+    def sample(n, rng):
+        k = rng.integers(0, len(target.modes), size=n)  # (n,)
+        return modes[k] + target.sigma * rng.standard_normal((n, target.dim), dtype=dtype)  # (n, dim)
+    return sample
+
+
+def _check_layers(mlp, name):
+    for act in mlp.activations:
+        if type(act) not in (Identity, ReLU, LeakyReLU, Tanh, Sigmoid):
+            raise TypeError(f"the fast step does not know {name}'s activation {act!r}; train with fast=False")
+        if isinstance(act, LeakyReLU) and not 0 <= act.slope < 1:
+            raise ValueError(f"the fast step needs a LeakyReLU slope in [0, 1) (B2), got {act.slope!r} in {name}; "
+                             f"train with fast=False")
 
 
 class FastStep:
-    """``GAN.train_step`` with reused memory: ``train_step(dataset, batch_size)`` returns the
-    same record and leaves the GAN in the same state, bit for bit on NumPy."""
+    """``gan.train_iteration`` with reused memory, for one GAN, target and batch size B.
 
-    def __init__(self, gan):
-        self.gan = gan
-        self._build()
+    ``train_iteration(rng)`` runs k D steps and one G step and returns the iteration's record
+    (loss_D, loss_G, mean_D_real, mean_D_fake, ||grads_G||, ||grads_D||), as the library's plain
+    step does; the GAN's networks and optimizers end in the same state, bit for bit on NumPy.
+    """
 
-    def _build(self):
-        gan = self.gan
-        self.parts = self._parts()
-        self.G, self.D = FastMLP(gan.G, "G"), FastMLP(gan.D, "D")
-        self.adam_g, self.adam_d = FastAdam(gan.opt_g, self.G, "opt_g"), FastAdam(gan.opt_d, self.D, "opt_d")
-        # One workspace per pass whose arrays differ in shape or must coexist: G's (the same
-        # batch size in both steps), D's on [real; fake] and D's on G's samples.
-        self.ws_G, self.ws_D_both, self.ws_D_fake = Workspace("G"), Workspace("D on [real; fake]"), Workspace("D on fake")
+    def __init__(self, G, D, opt_G, opt_D, target, batch_size, k=1, objective="non-saturating"):
+        _check_layers(G, "G")
+        _check_layers(D, "D")
+        self.G, self.D, self.B, self.k, self.objective = G, D, batch_size, k, objective
+        self.grads_G = {key: xp.zeros_like(p) for key, p in G.params.items()}
+        self.grads_D = {key: xp.zeros_like(p) for key, p in D.params.items()}
+        self.adam_G = FastAdam(opt_G, flat_block(G.params), flat_block(self.grads_G))
+        self.adam_D = FastAdam(opt_D, flat_block(D.params), flat_block(self.grads_D))
+        B = batch_size
+        self.G_pass = FastPass(G, B)  # G's samples, in both steps
+        self.D_both = FastPass(D, 2 * B)  # D on [x_real; x_fake], D's step
+        self.D_fake = FastPass(D, B)  # D on x_fake, G's step
+        self.both = xp.empty((2 * B, D.sizes[0]), dtype=D.dtype)  # [x_real; x_fake]
+        self.d_logits = xp.empty((2 * B, 1), dtype=D.dtype)
+        self.sample_real = sampler(target, D.dtype)
 
-    def _parts(self):
-        gan = self.gan
-        return (gan.G, gan.D, gan.opt_g, gan.opt_d, *gan.G.activations, *gan.D.activations)
-
-    def train_step(self, dataset, batch_size):
-        gan = self.gan
-        if self.parts != self._parts():  # a network, a layer or an optimizer was replaced
-            self._build()
-        self.adam_g.take_back()  # arrays rebound since the last step (a plain step, a user)
-        self.adam_d.take_back()
-        gan.schedule_learning_rates()
-        for _ in range(gan.d_steps):  # train D
-            loss_D, mean_D_real, mean_D_fake, grad_norm_D = self.discriminator_step(dataset, batch_size)
-        loss_G, grad_norm_G = self.generator_step(batch_size)  # train G
-        gan.step += 1
-        return xp.stack([loss_D, loss_G, mean_D_real, mean_D_fake, grad_norm_G, grad_norm_D])
-
-    def discriminator_step(self, dataset, batch_size):
-        gan, B, dtype = self.gan, batch_size, self.D.dtype
-        real = dataset.sample(B, gan.rng, dtype=dtype)  # (B, dim)
-        if gan.standardize is not None:
-            real = gan.standardize.forward(real)
-        z = noise(B, gan.noise_dim, gan.rng, dtype=dtype)  # (B, noise_dim)
-        both = self.ws_D_both.get("x", (2 * B, self.D.sizes[0]), dtype)  # [real; fake]  (2B, dim)
-        both[:B] = real
-        self.G.forward(z, self.ws_G, out=both[B:])  # G's samples, held fixed
-        logits, cache = self.D.forward(both, self.ws_D_both)  # (2B, 1)
+    def discriminator_step(self, rng):
+        B = self.B
+        self.both[:B] = self.sample_real(B, rng)  # x_real (B, dim)
+        z = noise(B, self.G.in_features, rng, dtype=self.G.dtype)  # (B, noise_dim)
+        self.both[B:] = self.G_pass.forward(z)  # x_fake, held fixed
+        logits = self.D_both.forward(self.both)  # (2B, 1)
         real_logits, fake_logits = logits[:B], logits[B:]
         loss_D, d_real_logits, d_fake_logits = discriminator_loss(real_logits, fake_logits)
-        d_logits = self.ws_D_both.get("d_logits", (2 * B, 1), dtype)
-        d_logits[:B], d_logits[B:] = d_real_logits, d_fake_logits
-        self.D.backward(d_logits, cache, need_dx=False)
-        self.adam_d.step()
-        return loss_D, sigmoid(real_logits).mean(), sigmoid(fake_logits).mean(), _norm(self.D.grads)
+        self.d_logits[:B], self.d_logits[B:] = d_real_logits, d_fake_logits
+        self.D_both.backward(self.d_logits, grads=self.grads_D, need_dx=False)
+        self.adam_D.step()
+        return loss_D, sigmoid(real_logits).mean(), sigmoid(fake_logits).mean()
 
-    def generator_step(self, batch_size):
-        gan = self.gan
-        z = noise(batch_size, gan.noise_dim, gan.rng, dtype=self.G.dtype)  # (B, noise_dim)
-        fake, G_cache = self.G.forward(z, self.ws_G)  # (B, dim)
-        fake_logits, D_cache = self.D.forward(fake, self.ws_D_fake)  # (B, 1)
-        loss_G, d_fake_logits = generator_loss(fake_logits, gan.objective)
-        dfake = self.D.backward(d_fake_logits, D_cache, need_param_grads=False)  # (B, dim)
-        self.G.backward(dfake, G_cache, need_dx=False)
-        self.adam_g.step()
-        return loss_G, _norm(self.G.grads)
+    def generator_step(self, rng):
+        z = noise(self.B, self.G.in_features, rng, dtype=self.G.dtype)  # (B, noise_dim)
+        x_fake = self.G_pass.forward(z)  # (B, dim)
+        fake_logits = self.D_fake.forward(x_fake)  # (B, 1)
+        loss_G, d_fake_logits = generator_loss(fake_logits, self.objective)
+        dx_fake = self.D_fake.backward(d_fake_logits)  # (B, dim); D's weight gradients not formed
+        self.G_pass.backward(dx_fake, grads=self.grads_G, need_dx=False)
+        self.adam_G.step()
+        return loss_G
 
-
-def _norm(grads):
-    """gan.grad_norm over a flat block: the same vector, so the same dot product."""
-    return xp.sqrt(grads.buffer @ grads.buffer)
-
+    def train_iteration(self, rng):
+        for _ in range(self.k):  # train D
+            loss_D, mean_D_real, mean_D_fake = self.discriminator_step(rng)
+        loss_G = self.generator_step(rng)  # train G
+        g, d = self.adam_G.g, self.adam_D.g  # the gradient blocks: the norms' vectors, in params order (B3)
+        return xp.stack([loss_D, loss_G, mean_D_real, mean_D_fake, xp.sqrt(g @ g), xp.sqrt(d @ d)])

@@ -11,13 +11,16 @@ is their one home, so they are passed in, and its backward hands back their grad
     out, cache = linear.forward(x, W, b)
     dx, dW, db = linear.backward(dout, cache)
 
-Returning the cache instead of storing it on the layer means one layer can be run on
-two batches (D on real data, then on fake data) without the second pass overwriting
-the first one's.
+Returning the cache instead of storing it on the layer keeps layers stateless: what a
+backward pass reads is in plain sight at its call, and one network can make two forward
+passes before either backward (D on a real batch, then on a fake one) without the second
+overwriting the first. (gan.py stacks the two batches into one pass instead; the walk-through's
+second exercise, demos/backprop_by_hand.py, makes the two passes.)
 
 Notation: N = batch size, fan_in and fan_out = a Linear layer's input and output widths.
 ``dX`` always means dL/dX and has X's shape. Backward passes never change parameters;
-the optimizer does, later.
+the optimizer does, later. ``xp`` is NumPy, or CuPy (the same functions on a GPU), as
+backend.py chooses.
 """
 from .backend import xp
 
@@ -67,8 +70,6 @@ class LeakyReLU:
     """y = x for x > 0, slope * x otherwise (slope 0.2 by default, as in DCGAN)."""
 
     def __init__(self, slope=0.2):
-        if not 0 <= slope < 1:
-            raise ValueError(f"slope must be in [0, 1), got {slope!r}")
         self.slope = slope
 
     def forward(self, x):
@@ -130,8 +131,10 @@ def sigmoid(x):
 
 
 def softplus(x):
-    """softplus(x) = log(1 + exp(x)) = max(x, 0) + log1p(exp(-|x|)), exact and finite for any x.
+    """softplus(x) = log(1 + exp(x)) = max(x, 0) + log1p(exp(-|x|)).
 
+    The second form never overflows: it is finite for every finite x and accurate to a few
+    rounding errors (log(1 + exp(x)) written directly gives inf from x = 89 in float32).
     Its derivative is sigma(x); and softplus(x) - softplus(-x) = x.
     """
     return xp.maximum(x, 0) + xp.log1p(xp.exp(-xp.abs(x)))
@@ -148,8 +151,4 @@ ACTIVATIONS = {
 
 def activation(name):
     """A new activation layer by name: one of ``ACTIVATIONS`` (``None`` means identity)."""
-    if name is None:
-        name = "identity"
-    if not isinstance(name, str) or name not in ACTIVATIONS:
-        raise ValueError(f"activation must be one of {sorted(ACTIVATIONS)}, got {name!r}")
-    return ACTIVATIONS[name]()
+    return ACTIVATIONS["identity" if name is None else name]()

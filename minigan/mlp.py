@@ -12,11 +12,10 @@ Backward is the chain rule run in reverse: each layer turns dL/d(its output) int
 dL/d(its input), and the Linear layers also hand out dL/dW_i and dL/db_i on the way.
 """
 import math
-import numbers
 
 import numpy
 
-from . import backend, checks
+from . import checks
 from .backend import xp
 from .layers import Linear, activation
 
@@ -37,19 +36,6 @@ INIT_GAIN = {
 }
 
 
-def _check_sizes(sizes):
-    if isinstance(sizes, (str, bytes)) or not hasattr(sizes, "__len__"):
-        raise TypeError(f"sizes must be a sequence of layer widths such as (2, 64, 1), got {sizes!r}")
-    if len(sizes) < 2:
-        raise ValueError(f"sizes needs at least two layer widths (input and output), got {sizes!r}")
-    for s in sizes:
-        if isinstance(s, bool) or not isinstance(s, numbers.Integral):
-            raise TypeError(f"sizes must hold whole numbers, got {sizes!r}")
-        if s < 1:
-            raise ValueError(f"sizes must be positive, got {sizes!r}")
-    return tuple(int(s) for s in sizes)
-
-
 class MLP:
     """A fully connected network with hand-written backprop.
 
@@ -66,10 +52,7 @@ class MLP:
 
     def __init__(self, sizes, hidden_activation="relu", output_activation=None, rng=None,
                  dtype=numpy.float32):
-        self.sizes = _check_sizes(sizes)
-        self.dtype = numpy.dtype(dtype)
-        if self.dtype not in (numpy.float32, numpy.float64):
-            raise TypeError(f"dtype must be float32 or float64, got {dtype!r}")
+        self.sizes, self.dtype = checks.mlp_arguments(sizes, hidden_activation, output_activation, rng, dtype)
         self.hidden_activation = hidden_activation
         self.output_activation = output_activation
         n_layers = len(self.sizes) - 1
@@ -77,10 +60,8 @@ class MLP:
         self.activations = [activation(hidden_activation) for _ in range(n_layers - 1)]
         self.activations.append(activation(output_activation))
 
-        if rng is None or isinstance(rng, numbers.Integral):
-            rng = backend.default_rng(rng)
-        elif not hasattr(rng, "standard_normal"):
-            raise TypeError(f"rng must be a seed (int), None or a random Generator, got {rng!r}")
+        if not hasattr(rng, "standard_normal"):  # a seed (or None): a fresh Generator
+            rng = xp.random.default_rng(rng)
         self.params = {}  # the one home of the weights: W1, b1, W2, b2, ...
         for i, (fan_in, fan_out) in enumerate(zip(self.sizes[:-1], self.sizes[1:]), start=1):
             gain = INIT_GAIN["identity" if i == n_layers else hidden_activation]
@@ -94,11 +75,6 @@ class MLP:
         return (f"MLP({widths}, hidden={self.hidden_activation!r}, output={self.output_activation!r}, "
                 f"dtype={self.dtype.name}, parameters={n})")
 
-    def config(self):
-        """The constructor's settings, JSON-serialisable: ``MLP(**mlp.config())`` rebuilds the architecture."""
-        return {"sizes": list(self.sizes), "hidden_activation": self.hidden_activation,
-                "output_activation": self.output_activation, "dtype": self.dtype.name}
-
     @property
     def in_features(self):
         return self.sizes[0]
@@ -107,14 +83,9 @@ class MLP:
     def out_features(self):
         return self.sizes[-1]
 
-    def forward(self, x, check_finite=True):
-        """y = MLP(x) for x of shape (N, sizes[0]); returns ``(y, cache)`` with y of shape (N, sizes[-1]).
-
-        ``check_finite=False`` skips the check for NaN and infinity in x: the training loop
-        passes it for its own arrays, so that a diverging G is reported as such, with its
-        step, rather than as a bad input (see ``checks.finite``).
-        """
-        x = self._check_input(x, check_finite)
+    def forward(self, x):
+        """y = MLP(x) for x of shape (N, sizes[0]); returns ``(y, cache)`` with y of shape (N, sizes[-1])."""
+        x = checks.batch("x", x, self.in_features, self.dtype, owner=self)  # a wrong width: NumPy's operand error
         caches = []
         h = x  # (N, sizes[0])
         for i, (linear, act) in enumerate(zip(self.linears, self.activations), start=1):
@@ -141,9 +112,7 @@ class MLP:
         dL/dx out of D, and D's weight gradients are never formed there.
         """
         caches, out_shape = cache
-        if getattr(dout, "shape", None) != out_shape:
-            raise ValueError(
-                f"dout must have the forward output's shape {out_shape}, got {getattr(dout, 'shape', type(dout))}")
+        checks.shape("dout", dout, out_shape)  # a (N,) dout would broadcast into a wrong gradient
         grads = {}
         dh = dout  # (N, sizes[-1])
         for i in reversed(range(1, len(self.linears) + 1)):
@@ -152,31 +121,4 @@ class MLP:
             dh, dW, db = self.linears[i - 1].backward(da, linear_cache, need_param_grads)
             if need_param_grads:  # dh: (N, sizes[i-1]); dW: (sizes[i-1], sizes[i]); db: (sizes[i],)
                 grads[f"W{i}"], grads[f"b{i}"] = dW, db
-        # In params' order (W1, b1, ...), not the backward order: the gradient norm (gan.grad_norm)
-        # strings them together, and the fast step's one block of gradients is in that order too.
-        return dh, {k: grads[k] for k in self.params if k in grads}
-
-    def check_params(self):
-        """Raise a clear error if a weight in ``params`` has the wrong shape or is missing.
-
-        ``params`` is a plain dict, so anything can be put in it; a matrix product would then
-        fail with a message about its operands instead of naming the weight."""
-        for i, (fan_in, fan_out) in enumerate(zip(self.sizes[:-1], self.sizes[1:]), start=1):
-            for key, shape in ((f"W{i}", (fan_in, fan_out)), (f"b{i}", (fan_out,))):
-                got = getattr(self.params.get(key), "shape", None)
-                if got != shape:
-                    raise ValueError(f"params[{key!r}] must have shape {shape} for this {self!r}, got {got}")
-
-    def _check_input(self, x, check_finite):
-        """x as an array of this network's dtype, or a clear error (wrong shape, kind, NaN/inf, weights)."""
-        self.check_params()
-        if getattr(x, "ndim", None) != 2 or x.shape[1] != self.sizes[0]:
-            raise ValueError(
-                f"x must have shape (N, {self.sizes[0]}) for this {self!r}, got shape {getattr(x, 'shape', type(x))}")
-        if x.dtype != self.dtype:
-            if not (xp.issubdtype(x.dtype, xp.floating) or xp.issubdtype(x.dtype, xp.integer)):
-                raise TypeError(f"x must hold real numbers, got dtype {x.dtype}")
-            x = x.astype(self.dtype)
-        if check_finite:
-            checks.finite("x", x)
-        return x
+        return dh, grads

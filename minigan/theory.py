@@ -11,8 +11,17 @@ and putting it back into V gives (Goodfellow et al. 2014, Theorem 1)
     max_D V(G, D) = V(G, D*) = -2 log 2 + 2 JSD(P_data || P_G),
 
 with JSD(P || Q) = 1/2 KL(P || M) + 1/2 KL(Q || M), M = (P + Q) / 2, in nats, between 0 (P = Q)
-and log 2 (disjoint supports). Training D estimates the divergence; training G lowers it.
-The best G is P_G = P_data, where D* = 1/2 everywhere and V = -2 log 2.
+and log 2 (disjoint supports). The algebra, with p = p_data, q = p_G, m = (p + q) / 2:
+
+    V(G, D*) = int p log(p / (p + q)) + q log(q / (p + q)) dx
+             = int p log((p / m) / 2) + q log((q / m) / 2) dx           (p + q = 2 m)
+             = int p log(p / m) dx + int q log(q / m) dx - 2 log 2      (p and q each integrate to 1)
+             = KL(P_data || M) + KL(P_G || M) - 2 log 2
+             = 2 JSD(P_data || P_G) - 2 log 2.
+
+``max_value`` below is this identity, and tests/test_theory.py checks it against V(G, D*)
+computed by quadrature. Training D estimates the divergence; training G lowers it. The best
+G is P_G = P_data, where D* = 1/2 everywhere and V = -2 log 2.
 
 Densities here are host callables on 1-D NumPy arrays; integrals are by composite Simpson
 quadrature on a fine grid.

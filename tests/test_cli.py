@@ -13,26 +13,26 @@ from minigan import checkpoint
 from minigan.cli import main
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-FAST = ["--steps", "40", "--batch-size", "32", "--hidden", "16", "--log-every", "10"]
+FAST = ["--iterations", "40", "--batch-size", "32", "--hidden", "16", "--log-every", "10"]
 
 
 def test_train_writes_every_output(tmp_path, capsys):
     out = tmp_path / "run"
     assert main(["train", *FAST, "--out", str(out)]) == 0
     printed = capsys.readouterr().out
-    assert "step     40/40" in printed and "modes covered" in printed
+    assert "iteration     40/40" in printed and "modes covered" in printed
     samples = np.load(out / "samples.npy")
     assert samples.shape == (2500, 2) and np.all(np.isfinite(samples))
     summary = json.loads((out / "metrics.json").read_text())
-    assert summary["metrics"]["modes_total"] == 8 and summary["step"] == 40
+    assert summary["metrics"]["modes_total"] == 8 and summary["iteration"] == 40
     assert summary["settings"]["dataset"] == "ring" and summary["settings"]["objective"] == "non-saturating"
     rows = (out / "history.csv").read_text().splitlines()
-    assert rows[0] == "step,loss_D,loss_G,mean_D_real,mean_D_fake,grad_norm_G,grad_norm_D" and len(rows) == 41
+    assert rows[0] == "iteration,loss_D,loss_G,mean_D_real,mean_D_fake,grad_norm_G,grad_norm_D" and len(rows) == 41
     assert rows[-1].startswith("40,")
     for png in ("samples.png", "decision.png", "history.png"):
         assert (out / png).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     gan, settings = checkpoint.load(out / "checkpoint.npz")
-    assert gan.step == 40 and settings["batch_size"] == 32
+    assert gan.iteration == 40 and settings["batch_size"] == 32
     assert not [f for f in os.listdir(out) if f.endswith(".tmp")]  # no temporary file left behind
 
 
@@ -54,21 +54,21 @@ def test_same_seed_same_samples_through_the_cli(tmp_path):
 def test_resume_continues_to_the_new_total(tmp_path, capsys):
     out = tmp_path / "run"
     assert main(["train", *FAST, "--no-plots", "--out", str(out)]) == 0
-    assert main(["train", "--resume", str(out / "checkpoint.npz"), "--steps", "60", "--no-plots", "--out", str(out)]) == 0
+    assert main(["train", "--resume", str(out / "checkpoint.npz"), "--iterations", "60", "--no-plots", "--out", str(out)]) == 0
     gan, _ = checkpoint.load(out / "checkpoint.npz")
-    assert gan.step == 60 and len(gan.history["step"]) == 60
+    assert gan.iteration == 60 and len(gan.history["iteration"]) == 60
     assert len((out / "history.csv").read_text().splitlines()) == 61
 
 
 @pytest.mark.parametrize("argv, words", [
-    (["--steps", "0"], "argument --steps: must be at least 1, got '0'"),
-    (["--steps", "ten"], "argument --steps: must be a whole number, got 'ten'"),
+    (["--iterations", "0"], "argument --iterations/--steps: must be at least 1, got '0'"),
+    (["--steps", "ten"], "argument --iterations/--steps: must be a whole number, got 'ten'"),
     (["--batch-size", "-4"], "argument --batch-size: must be at least 1, got '-4'"),
     (["--d-steps", "0"], "argument --d-steps: must be at least 1, got '0'"),
     (["--lr-g", "0"], "argument --lr-g: must be a positive finite number, got '0'"),
     (["--lr-d", "nan"], "argument --lr-d: must be a positive finite number, got 'nan'"),
     (["--hidden", "0"], "argument --hidden"),
-    (["--dataset", "moons"], "argument --dataset: invalid choice: 'moons'"),
+    (["--dataset", "swirl"], "argument --dataset: invalid choice: 'swirl'"),
     (["--objective", "wgan"], "argument --objective: invalid choice: 'wgan'"),
     (["--backend", "tpu"], "argument --backend: invalid choice: 'tpu'"),
     (["--seed", "-1"], "argument --seed: must be at least 0, got '-1'"),
@@ -128,23 +128,23 @@ def test_resume_with_a_conflicting_setting_is_refused(tmp_path, capsys):
     assert "argument --dataset: 'grid' differs from the resumed run's 'ring'" in capsys.readouterr().err
 
 
-def test_divergence_stops_naming_the_step_and_keeps_the_last_good_checkpoint(tmp_path, capsys):
+def test_divergence_stops_naming_the_iteration_and_keeps_the_last_good_checkpoint(tmp_path, capsys):
     out = tmp_path / "run"
-    argv = ["train", "--lr-g", "1e30", "--steps", "200", "--batch-size", "16", "--hidden", "8",
+    argv = ["train", "--lr-g", "1e30", "--iterations", "200", "--batch-size", "16", "--hidden", "8",
             "--log-every", "1", "--checkpoint-every", "1", "--no-plots", "--out", str(out)]
     assert main(argv) == 1
     err = capsys.readouterr().err
-    assert "became non-finite at step" in err and "last good checkpoint" in err
+    assert "became non-finite at iteration" in err and "last good checkpoint" in err
     gan, _ = checkpoint.load(out / "checkpoint.npz")
-    bad_step = int(err.split("at step ")[1].split(";")[0])
-    assert gan.step == bad_step - 1
+    bad = int(err.split("at iteration ")[1].split(";")[0])
+    assert gan.iteration == bad - 1
     assert all(np.all(np.isfinite(p)) for p in gan.G.params.values())
 
 
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
 def test_a_signal_saves_a_loadable_checkpoint_and_exits_cleanly(tmp_path, signum):
     out = tmp_path / "run"
-    cmd = [sys.executable, "-m", "minigan", "train", "--steps", "1000000", "--batch-size", "8", "--hidden", "8",
+    cmd = [sys.executable, "-m", "minigan", "train", "--iterations", "1000000", "--batch-size", "8", "--hidden", "8",
            "--log-every", "10", "--checkpoint-every", "20", "--no-plots", "--out", str(out)]
     env = dict(os.environ, PYTHONPATH=ROOT)
     proc = subprocess.Popen(cmd, cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -156,15 +156,16 @@ def test_a_signal_saves_a_loadable_checkpoint_and_exits_cleanly(tmp_path, signum
     assert proc.returncode == 128 + signum, err
     assert "Traceback" not in err and "Resume with" in err
     gan, _ = checkpoint.load(out / "checkpoint.npz")
-    assert gan.step > 0 and len(gan.history["step"]) == gan.step
+    assert gan.iteration > 0 and len(gan.history["iteration"]) == gan.iteration
 
 
 def test_the_plain_step_writes_the_same_run(tmp_path, monkeypatch):
     """--plain-step trains with gan.py's plain step instead of fast.py's: the same numbers, bit for bit."""
-    from minigan.gan import GAN
+    from minigan import GAN
+    monkeypatch.delenv("MINIGAN_STEP", raising=False)
     plain_steps = []
-    plain_train_step = GAN.train_step
-    monkeypatch.setattr(GAN, "train_step", lambda gan, *a: plain_steps.append(1) or plain_train_step(gan, *a))
+    plain_iteration = GAN.plain_iteration
+    monkeypatch.setattr(GAN, "plain_iteration", lambda gan, *a: plain_steps.append(1) or plain_iteration(gan, *a))
     for name, extra, expected in (("fast", [], 0), ("plain", ["--plain-step"], 40)):
         plain_steps.clear()
         assert main(["train", *FAST, "--no-plots", "--out", str(tmp_path / name), *extra]) == 0
@@ -175,18 +176,18 @@ def test_the_plain_step_writes_the_same_run(tmp_path, monkeypatch):
 
 def test_one_hidden_width_keeps_the_targets_depth(tmp_path, capsys):
     """--hidden 24 means the target's usual number of layers, each 24 wide; a list is taken as given."""
-    from minigan.cli import PRESETS
+    from minigan.presets import PRESETS
     for dataset, hidden, g_widths, d_widths in (
             ("ring", "24", [24] * len(PRESETS["ring"]["g_hidden"]), [24] * len(PRESETS["ring"]["d_hidden"])),
             ("gaussian", "24", [24] * len(PRESETS["gaussian"]["g_hidden"]), [24] * len(PRESETS["gaussian"]["d_hidden"])),
             ("ring", "24,12", [24, 12], [24, 12])):
         out = tmp_path / f"{dataset}-{hidden}"
-        assert main(["train", "--dataset", dataset, "--hidden", hidden, "--steps", "2", "--batch-size", "8",
+        assert main(["train", "--dataset", dataset, "--hidden", hidden, "--iterations", "2", "--batch-size", "8",
                      "--no-plots", "--out", str(out)]) == 0
         gan, settings = checkpoint.load(out / "checkpoint.npz")
         assert (settings["g_hidden"], settings["d_hidden"]) == (g_widths, d_widths)
         assert list(gan.G.sizes[1:-1]) == g_widths and list(gan.D.sizes[1:-1]) == d_widths
-    resume = ["train", "--resume", str(tmp_path / "ring-24" / "checkpoint.npz"), "--steps", "3", "--no-plots",
+    resume = ["train", "--resume", str(tmp_path / "ring-24" / "checkpoint.npz"), "--iterations", "3", "--no-plots",
               "--out", str(tmp_path / "ring-24")]
     assert main([*resume, "--hidden", "24"]) == 0  # the same widths, said the short way
     assert main([*resume, "--hidden", "32"]) == 2

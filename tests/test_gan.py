@@ -3,7 +3,8 @@ import numpy as np
 import pytest
 
 from minigan import GAN, MLP, checkpoint, data
-from minigan.gan import HISTORY_COLUMNS, TrainingDiverged
+from minigan import gan as lesson
+from minigan.trainer import HISTORY_COLUMNS, TrainingDiverged
 
 
 def small_gan(objective="non-saturating", d_steps=1, seed=0, dim=2, noise_dim=2, **kw):
@@ -24,7 +25,7 @@ def same(a, b):
 def test_a_generator_step_leaves_d_bit_identical(objective):
     gan = small_gan(objective)
     d_before, g_before = copy(gan.D.params), copy(gan.G.params)
-    gan.generator_step(batch_size=64)
+    lesson.generator_step(gan.G, gan.D, gan.opt_g, 64, gan.rng, objective)
     assert same(gan.D.params, d_before)
     assert not same(gan.G.params, g_before)
     assert gan.opt_d.t == 0  # D's optimizer did not even count a step
@@ -33,7 +34,7 @@ def test_a_generator_step_leaves_d_bit_identical(objective):
 def test_a_discriminator_step_leaves_g_bit_identical():
     gan = small_gan()
     d_before, g_before = copy(gan.D.params), copy(gan.G.params)
-    gan.discriminator_step(data.ring(), batch_size=64)
+    lesson.discriminator_step(gan.G, gan.D, gan.opt_d, data.ring(), 64, gan.rng)
     assert same(gan.G.params, g_before)
     assert not same(gan.D.params, d_before)
     assert gan.opt_g.t == 0
@@ -41,27 +42,27 @@ def test_a_discriminator_step_leaves_g_bit_identical():
 
 def test_k_discriminator_steps_per_generator_step():
     gan = small_gan(d_steps=3)
-    gan.fit(data.ring(), steps=7, batch_size=16)
-    assert (gan.opt_d.t, gan.opt_g.t, gan.step) == (21, 7, 7)
+    gan.fit(data.ring(), 7, batch_size=16)
+    assert (gan.opt_d.t, gan.opt_g.t, gan.iteration) == (21, 7, 7)
 
 
 def test_history_has_one_finite_row_per_step():
     gan = small_gan()
-    history = gan.fit(data.ring(), steps=25, batch_size=32, log_every=10)
-    assert list(history) == ["step"] + list(HISTORY_COLUMNS)
-    np.testing.assert_array_equal(history["step"], np.arange(1, 26))
+    history = gan.fit(data.ring(), 25, batch_size=32, log_every=10)
+    assert list(history) == ["iteration"] + list(HISTORY_COLUMNS)
+    np.testing.assert_array_equal(history["iteration"], np.arange(1, 26))
     assert all(np.all(np.isfinite(history[c])) for c in HISTORY_COLUMNS)
     assert np.all((history["mean_D_real"] > 0) & (history["mean_D_real"] < 1))
-    more = gan.fit(data.ring(), steps=5, batch_size=32)
-    np.testing.assert_array_equal(more["step"], np.arange(26, 31))
-    assert len(gan.history["step"]) == 30
+    more = gan.fit(data.ring(), 5, batch_size=32)
+    np.testing.assert_array_equal(more["iteration"], np.arange(26, 31))
+    assert len(gan.history["iteration"]) == 30
 
 
 def test_learning_rate_decays_linearly_to_one_percent():
     gan = small_gan(lr_g=1e-3, lr_d=2e-3, lr_decay_steps=100)
-    gan.fit(data.ring(), steps=51, batch_size=8)  # the 51st step ran at step index 50
+    gan.fit(data.ring(), 51, batch_size=8)  # the 51st iteration ran at index 50
     assert gan.opt_g.lr == pytest.approx(1e-3 * (1 - 0.99 * 0.5))
-    gan.fit(data.ring(), steps=100, batch_size=8)
+    gan.fit(data.ring(), 100, batch_size=8)
     assert gan.opt_d.lr == pytest.approx(2e-3 * 0.01)
 
 
@@ -75,7 +76,7 @@ def test_d_steps_teach_d_to_tell_real_from_fake(seed, fast):
     ring = data.ring()
     gan = small_gan(seed=seed, lr_g=1e-12, lr_d=1e-2, fast=fast)  # G all but frozen
     real, fake = ring.sample(500, np.random.default_rng(100 + seed)), gan.sample(500)
-    gan.fit(ring, steps=20, batch_size=64)
+    gan.fit(ring, 20, batch_size=64)
     assert gan.discriminate(real).mean() > 0.5 > gan.discriminate(fake).mean()
     assert gan.history["mean_D_real"][-1] > 0.5 > gan.history["mean_D_fake"][-1]
 
@@ -85,10 +86,10 @@ def test_d_steps_teach_d_to_tell_real_from_fake(seed, fast):
 def test_g_steps_raise_d_of_g_against_a_fixed_d(objective, fast):
     ring = data.ring()
     gan = small_gan(objective, seed=8, lr_g=1e-12, lr_d=1e-2, fast=fast)
-    gan.fit(ring, steps=20, batch_size=64)  # D learns first, G all but frozen
+    gan.fit(ring, 20, batch_size=64)  # D learns first, G all but frozen
     gan.opt_g.lr, gan.opt_d.lr = 2e-3, 1e-12  # then the roles swap
     before = gan.discriminate(gan.sample(1000)).mean()  # the same noise both times (sample's own seed)
-    gan.fit(ring, steps=5, batch_size=64)
+    gan.fit(ring, 5, batch_size=64)
     assert gan.discriminate(gan.sample(1000)).mean() > before + 0.05
 
 
@@ -96,7 +97,7 @@ def test_same_seed_gives_identical_samples_and_other_seeds_differ():
     runs = []
     for seed in (5, 5, 6):
         gan = small_gan(seed=seed)
-        gan.fit(data.ring(), steps=30, batch_size=32)
+        gan.fit(data.ring(), 30, batch_size=32)
         runs.append(gan.sample(100))
     assert np.array_equal(runs[0], runs[1])
     assert not np.array_equal(runs[0], runs[2])
@@ -104,35 +105,35 @@ def test_same_seed_gives_identical_samples_and_other_seeds_differ():
 
 def test_sampling_does_not_disturb_training():
     a, b = small_gan(), small_gan()
-    a.fit(data.ring(), steps=10, batch_size=16)
-    b.fit(data.ring(), steps=5, batch_size=16)
+    a.fit(data.ring(), 10, batch_size=16)
+    b.fit(data.ring(), 5, batch_size=16)
     b.sample(1000)
-    b.fit(data.ring(), steps=5, batch_size=16)
+    b.fit(data.ring(), 5, batch_size=16)
     assert same(a.G.params, b.G.params)
 
 
 def test_resuming_from_a_checkpoint_is_bit_identical(tmp_path):
     ring = data.ring()
     straight = small_gan(lr_decay_steps=40)
-    straight.fit(ring, steps=40, batch_size=32)
+    straight.fit(ring, 40, batch_size=32)
 
     first = small_gan(lr_decay_steps=40)
-    first.fit(ring, steps=15, batch_size=32)
+    first.fit(ring, 15, batch_size=32)
     checkpoint.save(tmp_path / "c.npz", first, {"note": "half way"})
     resumed, extra = checkpoint.load(tmp_path / "c.npz")
-    assert extra == {"note": "half way"} and resumed.step == 15
-    resumed.fit(ring, steps=25, batch_size=32)
+    assert extra == {"note": "half way"} and resumed.iteration == 15
+    resumed.fit(ring, 25, batch_size=32)
 
     assert same(resumed.G.params, straight.G.params) and same(resumed.D.params, straight.D.params)
     assert same(resumed.opt_d.m, straight.opt_d.m) and resumed.opt_g.t == straight.opt_g.t
     np.testing.assert_array_equal(resumed.history["loss_D"], straight.history["loss_D"])
 
 
-def test_a_request_to_stop_ends_after_the_current_step():
+def test_a_request_to_stop_ends_after_the_current_iteration():
     gan = small_gan()
-    gan.fit(data.ring(), steps=100, batch_size=8, log_every=3,
-            callback=lambda g, rows: g.request_stop() if g.step >= 6 else None)
-    assert gan.step == 6 and len(gan.history["step"]) == 6
+    gan.fit(data.ring(), 100, batch_size=8, log_every=3,
+            callback=lambda g, rows: g.request_stop() if g.iteration >= 6 else None)
+    assert gan.iteration == 6 and len(gan.history["iteration"]) == 6
 
 
 def test_bad_settings_are_named():
@@ -141,7 +142,7 @@ def test_bad_settings_are_named():
         GAN(G, D, objective="wgan")
     with pytest.raises(ValueError, match="d_steps must be at least 1, got 0"):
         GAN(G, D, d_steps=0)
-    with pytest.raises(ValueError, match="lr must be a positive"):
+    with pytest.raises(ValueError, match="lr_g must be a positive finite number, got -1.0"):
         GAN(G, D, lr_g=-1.0)
     with pytest.raises(ValueError, match="output width 2 must equal D's input width 3"):
         GAN(G, MLP((3, 8, 1)))
@@ -150,21 +151,25 @@ def test_bad_settings_are_named():
     with pytest.raises(TypeError, match="MLP"):
         GAN(G, "D")
     gan = GAN(G, D)
+    with pytest.raises(ValueError, match="iterations must be at least 1, got -5"):
+        gan.fit(data.ring(), -5)
     with pytest.raises(ValueError, match="steps must be at least 1, got -5"):
-        gan.fit(data.ring(), steps=-5)
+        gan.fit(data.ring(), steps=-5)  # the older name of iterations, still accepted
+    with pytest.raises(TypeError, match="fit needs the number of iterations"):
+        gan.fit(data.ring(), 5, steps=5)
     with pytest.raises(ValueError, match="batch_size must be at least 1, got 0"):
-        gan.fit(data.ring(), steps=5, batch_size=0)
+        gan.fit(data.ring(), 5, batch_size=0)
     with pytest.raises(ValueError, match="dimension 2"):
-        gan.fit(data.gaussian(), steps=5)
+        gan.fit(data.gaussian(), 5)
 
 
 def test_restore_into_an_existing_gan_and_refuse_another_architecture(tmp_path):
     gan = small_gan()
-    gan.fit(data.ring(), steps=5, batch_size=16)
+    gan.fit(data.ring(), 5, batch_size=16)
     checkpoint.save(tmp_path / "c.npz", gan, {"k": 1})
     fresh = small_gan()
     assert checkpoint.restore(tmp_path / "c.npz", fresh) == {"k": 1}
-    assert fresh.step == 5 and same(fresh.G.params, gan.G.params)
+    assert fresh.iteration == 5 and same(fresh.G.params, gan.G.params)
     wider = GAN(MLP((2, 64, 2), rng=0), MLP((2, 32, 32, 1), "leaky_relu", rng=1))
     with pytest.raises(ValueError, match="different G"):
         checkpoint.restore(tmp_path / "c.npz", wider)
@@ -175,15 +180,15 @@ def test_restore_into_an_existing_gan_and_refuse_another_architecture(tmp_path):
 
 
 def test_fit_copies_to_the_host_only_at_logging_points(monkeypatch):
-    # On a GPU every host copy waits for the device; the loop must not make one per step.
-    import minigan.gan
+    # On a GPU every host copy waits for the device; the loop must not make one per iteration.
+    import minigan.trainer
 
     calls = []
-    real_to_numpy = minigan.gan.to_numpy
-    monkeypatch.setattr(minigan.gan, "to_numpy", lambda a: calls.append(1) or real_to_numpy(a))
+    real_to_numpy = minigan.trainer.to_numpy
+    monkeypatch.setattr(minigan.trainer, "to_numpy", lambda a: calls.append(1) or real_to_numpy(a))
     gan = small_gan()
-    gan.fit(data.ring(), steps=300, batch_size=8, log_every=100)
-    assert len(calls) == 3  # one block of records per logging point, none per step
+    gan.fit(data.ring(), 300, batch_size=8, log_every=100)
+    assert len(calls) == 3  # one block of records per logging point, none per iteration
 
 
 class MethodState:
@@ -196,7 +201,7 @@ def test_a_stream_without_a_settable_state_is_reseeded_on_resume(tmp_path, bit_g
     """CuPy's generators have a ``bit_generator`` whose ``state`` is a method, not a dict (a
     checkpoint once failed on it on a GPU), and a stream may have no ``bit_generator`` at all:
     the checkpoint stores no stream state, and the resumed run continues on a stream seeded by
-    (seed, step)."""
+    (seed, iteration)."""
     class CupyLikeStream:
         def __init__(self, seed):
             self.rng = np.random.default_rng(seed)
@@ -211,47 +216,51 @@ def test_a_stream_without_a_settable_state_is_reseeded_on_resume(tmp_path, bit_g
 
     gan = small_gan(seed=3)
     gan.rng = CupyLikeStream(3)
-    gan.fit(data.ring(), steps=5, batch_size=16)
+    gan.fit(data.ring(), 5, batch_size=16)
     checkpoint.save(tmp_path / "c.npz", gan)
     assert str(np.load(tmp_path / "c.npz")["rng_state"]) == "null"
     resumed, _ = checkpoint.load(tmp_path / "c.npz")
-    assert resumed.step == 5 and same(resumed.G.params, gan.G.params)
+    assert resumed.iteration == 5 and same(resumed.G.params, gan.G.params)
     reseeded = np.random.default_rng(3 * 1_000_003 + 5).standard_normal(4)
     np.testing.assert_array_equal(resumed.rng.standard_normal(4), reseeded)  # NumPy here: load checks the live stream
 
 
-def test_a_format_1_checkpoint_still_loads(tmp_path):
-    """Format 1 (before the history columns were renamed) loads, its columns under today's names."""
+@pytest.mark.parametrize("version", [1, 2])
+def test_an_older_checkpoint_still_loads(tmp_path, version):
+    """Format 1 named the history columns d_loss, ...; formats 1 and 2 called the count of
+    iterations "step". Both load, under today's names."""
     gan = small_gan()
-    gan.fit(data.ring(), steps=5, batch_size=16)
+    gan.fit(data.ring(), 5, batch_size=16)
     checkpoint.save(tmp_path / "new.npz", gan)
-    old_names = dict(zip(HISTORY_COLUMNS, ("d_loss", "g_loss", "d_real", "d_fake", "g_grad_norm", "d_grad_norm")))
+    old_names = {"iteration": "step", "history.iteration": "history.step"}
+    if version == 1:
+        old_names.update({"history." + k: "history." + v for k, v in zip(
+            HISTORY_COLUMNS, ("d_loss", "g_loss", "d_real", "d_fake", "g_grad_norm", "d_grad_norm"))})
     with np.load(tmp_path / "new.npz") as npz:
-        arrays = {k: npz[k] for k in npz.files}
-    arrays = {("history." + old_names.get(k[8:], k[8:]) if k.startswith("history.") else k): v
-              for k, v in arrays.items()}
-    arrays["format_version"] = np.array(1)
+        arrays = {old_names.get(k, k): npz[k] for k in npz.files}
+    assert "step" in arrays and ("history.d_loss" in arrays) == (version == 1)
+    arrays["format_version"] = np.array(version)
     np.savez(tmp_path / "old.npz", **arrays)
     loaded, _ = checkpoint.load(tmp_path / "old.npz")
-    for column in HISTORY_COLUMNS:
+    for column in ("iteration",) + HISTORY_COLUMNS:
         np.testing.assert_array_equal(loaded.history[column], gan.history[column])
-    assert same(loaded.G.params, gan.G.params) and loaded.step == 5
+    assert same(loaded.G.params, gan.G.params) and loaded.iteration == 5
 
 
-# -- divergence: reported by the history check as TrainingDiverged, with its step and column ---
+# -- divergence: reported by the history check as TrainingDiverged, with its iteration and column
 
 @pytest.mark.parametrize("fast", [False, True], ids=["plain", "fast"])
-def test_a_diverged_generator_stops_training_at_its_step_not_as_a_bad_input(fast):
+def test_a_diverged_generator_stops_training_at_its_iteration_not_as_a_bad_input(fast):
     # The loop checks none of its own arrays (G's samples included): a G gone to NaN surfaces
-    # when the step's record is logged, naming the step, not as a "fake must be finite" ValueError.
+    # when the iteration's record is logged, naming it, not as a "must be finite" ValueError.
     gan = small_gan(fast=fast)
-    gan.fit(data.ring(), steps=2, batch_size=8)
+    gan.fit(data.ring(), 2, batch_size=8)
     gan.G.params["W1"][0, 0] = np.nan
     with pytest.raises(TrainingDiverged) as excinfo:
-        gan.fit(data.ring(), steps=5, batch_size=8, log_every=10)
-    assert str(excinfo.value) == "training diverged: loss_D became non-finite at step 3"
-    assert excinfo.value.step == 3
-    assert len(gan.history["step"]) == 7  # the whole block is kept, the bad rows with it
+        gan.fit(data.ring(), 5, batch_size=8, log_every=10)
+    assert str(excinfo.value) == "training diverged: loss_D became non-finite at iteration 3"
+    assert excinfo.value.iteration == 3
+    assert len(gan.history["iteration"]) == 7  # the whole block is kept, the bad rows with it
 
 
 class RingTurningNaN:
@@ -268,19 +277,19 @@ class RingTurningNaN:
 
 
 @pytest.mark.parametrize("fast", [False, True], ids=["plain", "fast"])
-def test_divergence_in_the_middle_of_a_logging_block_names_its_own_step(fast):
+def test_divergence_in_the_middle_of_a_logging_block_names_its_own_iteration(fast):
     gan = small_gan(fast=fast)
     target = RingTurningNaN(bad_from=5)  # one draw per iteration (d_steps=1): iteration 5 goes bad
-    gan.fit(target, steps=2, batch_size=8)
+    gan.fit(target, 2, batch_size=8)
     with pytest.raises(TrainingDiverged) as excinfo:
-        gan.fit(target, steps=6, batch_size=8, log_every=10)  # iterations 3..8, one block
-    assert excinfo.value.step == 5
-    assert str(excinfo.value) == "training diverged: loss_D became non-finite at step 5"
+        gan.fit(target, 6, batch_size=8, log_every=10)  # iterations 3..8, one block
+    assert excinfo.value.iteration == 5
+    assert str(excinfo.value) == "training diverged: loss_D became non-finite at iteration 5"
     assert np.all(np.isfinite(gan.history["loss_D"][:4])) and np.isnan(gan.history["loss_D"][4])
 
 
 class StopsDuringDraw:
-    """A target whose n-th draw asks the GAN to stop, as a signal arriving mid-step would (the
+    """A target whose n-th draw asks the GAN to stop, as a signal arriving mid-iteration would (the
     CLI's handler calls ``request_stop``)."""
 
     def __init__(self, gan, target, n):
@@ -301,10 +310,10 @@ def test_a_stop_between_two_logging_points_logs_the_rows_since_the_last(fast):
     # the callback, and the run ends there.
     gan = small_gan(fast=fast)
     blocks = []
-    history = gan.fit(StopsDuringDraw(gan, data.ring(), 3), steps=10, batch_size=8, log_every=2,
-                      callback=lambda g, rows: blocks.append((g is gan, list(rows["step"]))))
-    assert gan.step == 3
+    history = gan.fit(StopsDuringDraw(gan, data.ring(), 3), 10, batch_size=8, log_every=2,
+                      callback=lambda g, rows: blocks.append((g is gan, list(rows["iteration"]))))
+    assert gan.iteration == 3
     assert blocks == [(True, [1.0, 2.0]), (True, [3.0])]
-    np.testing.assert_array_equal(history["step"], [1, 2, 3])
-    np.testing.assert_array_equal(gan.history["step"], [1, 2, 3])
+    np.testing.assert_array_equal(history["iteration"], [1, 2, 3])
+    np.testing.assert_array_equal(gan.history["iteration"], [1, 2, 3])
     assert np.all(np.isfinite(history["loss_D"]))

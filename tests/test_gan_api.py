@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 
 from minigan import GAN, MLP, data
-from minigan.data import Standardize
-from minigan.gan import HISTORY_COLUMNS, TrainingDiverged
+from minigan import Standardize
+from minigan.trainer import HISTORY_COLUMNS, TrainingDiverged
 from minigan.losses import sigmoid
 
 
@@ -35,24 +35,25 @@ class RecordingRing:
 
 def test_the_constructor_defaults_are_the_documented_ones():
     gan = GAN(*networks())
-    assert (gan.objective, gan.d_steps, gan.seed, gan.fast) == ("non-saturating", 1, 0, True)
+    assert (gan.objective, gan.d_steps, gan.seed, gan.fast) == ("non-saturating", 1, 0, None)
     assert (gan.lr_g, gan.lr_d, gan.betas) == (2e-4, 2e-4, (0.5, 0.999))
     assert (gan.opt_g.lr, gan.opt_d.lr) == (2e-4, 2e-4)
     assert (gan.lr_decay_steps, gan.lr_hold, gan.lr_final, gan.standardize) == (None, 0.0, 0.01, None)
 
 
-def test_by_default_one_d_step_per_g_step_on_the_fast_path():
+def test_by_default_one_d_step_per_g_step_on_the_fast_path(monkeypatch):
+    monkeypatch.delenv("MINIGAN_STEP", raising=False)
     gan = GAN(*networks())
     w1 = gan.G.params["W1"]
-    gan.fit(data.ring(), steps=2, batch_size=8)
+    gan.fit(data.ring(), 2, batch_size=8)
     assert (gan.opt_d.t, gan.opt_g.t) == (2, 2)
     # The fast step's first fit moves the weights into its own block (the class docstring).
     assert gan.G.params["W1"] is not w1 and gan.G.params["W1"].base is not None
 
 
-def test_fit_draws_batches_of_256_and_logs_every_100_steps_by_default():
+def test_fit_draws_batches_of_256_and_logs_every_100_iterations_by_default():
     gan, target, logged = GAN(*networks()), RecordingRing(), []
-    gan.fit(target, steps=101, callback=lambda g, rows: logged.append(rows["step"]))
+    gan.fit(target, 101, callback=lambda g, rows: logged.append(rows["iteration"]))
     assert set(target.sizes) == {256} and len(target.sizes) == 101
     np.testing.assert_array_equal(logged[0], np.arange(1, 101))
     np.testing.assert_array_equal(logged[1], [101])
@@ -61,6 +62,14 @@ def test_fit_draws_batches_of_256_and_logs_every_100_steps_by_default():
 # -- messages ---------------------------------------------------------------------------------
 
 G32, D32 = networks()
+
+
+def broken_D():
+    D = MLP((2, 8, 1), rng=2)
+    D.params["b1"] = np.zeros(3, dtype=np.float32)
+    return D
+
+
 BAD_SETTINGS = [
     ("D not an MLP", lambda: GAN(G32, "D"), TypeError, "G and D must be minigan.MLP networks, got MLP and str"),
     ("G not an MLP", lambda: GAN(3, D32), TypeError, "G and D must be minigan.MLP networks, got int and MLP"),
@@ -72,7 +81,17 @@ BAD_SETTINGS = [
     ("hold of 1", lambda: GAN(G32, D32, lr_hold=1.0), ValueError, "lr_hold must be in [0, 1), got 1.0"),
     ("negative final rate", lambda: GAN(G32, D32, lr_final=-0.5), ValueError,
      "lr_final must be in [0, 1), got -0.5"),
-    ("fast not a bool", lambda: GAN(G32, D32, fast="yes"), TypeError, "fast must be True or False, got 'yes'"),
+    ("fast not a bool", lambda: GAN(G32, D32, fast="yes"), TypeError, "fast must be True, False or None, got 'yes'"),
+    ("zero learning rate for G", lambda: GAN(G32, D32, lr_g=0.0), ValueError, "lr_g must be a positive finite number, got 0.0"),
+    ("NaN learning rate for D", lambda: GAN(G32, D32, lr_d=float("nan")), ValueError,
+     "lr_d must be a positive finite number, got nan"),
+    ("learning rate as text", lambda: GAN(G32, D32, lr_d="0.1"), TypeError, "lr_d must be a number, got '0.1'"),
+    ("beta2 of 1", lambda: GAN(G32, D32, betas=(0.5, 1.0)), ValueError, "betas[1] must be in [0, 1), got 1.0"),
+    ("negative beta1", lambda: GAN(G32, D32, betas=(-0.1, 0.9)), ValueError, "betas[0] must be in [0, 1), got -0.1"),
+    ("three betas", lambda: GAN(G32, D32, betas=(0.5, 0.9, 0.9)), ValueError,
+     "betas must be a pair (beta1, beta2), got (0.5, 0.9, 0.9)"),
+    ("a weight of the wrong shape", lambda: GAN(MLP((2, 8, 2), rng=1), broken_D()), ValueError,
+     "D.params['b1'] must have shape (8,) for layer widths 2-8-1, got (3,)"),
     ("log_every of 0", lambda: GAN(G32, D32).fit(data.ring(), 5, log_every=0), ValueError,
      "log_every must be at least 1, got 0"),
     ("dataset by name", lambda: GAN(G32, D32).fit("ring", 5), ValueError,
@@ -91,11 +110,11 @@ def test_a_bad_setting_is_named_with_its_value(make, error, message):
         make()
 
 
-def test_training_diverged_names_the_column_and_the_step():
+def test_training_diverged_names_the_column_and_the_iteration():
     error = TrainingDiverged(7, "loss_G")
     assert isinstance(error, RuntimeError)
-    assert str(error) == "training diverged: loss_G became non-finite at step 7"
-    assert error.step == 7
+    assert str(error) == "training diverged: loss_G became non-finite at iteration 7"
+    assert (error.iteration, error.column) == (7, "loss_G")
 
 
 # -- config -----------------------------------------------------------------------------------
@@ -166,9 +185,9 @@ def test_load_state_dict_names_the_weight_that_does_not_fit(key, saved, got):
 
 def test_the_callback_gets_every_block_of_rows_including_the_last_short_one():
     gan, blocks = GAN(*networks()), []
-    history = gan.fit(data.ring(), steps=5, batch_size=8, log_every=3, callback=lambda g, rows: blocks.append(rows))
-    assert [list(rows["step"]) for rows in blocks] == [[1, 2, 3], [4, 5]]
-    for name in ("step",) + HISTORY_COLUMNS:  # the rows handed over are the history's, dtype included
+    history = gan.fit(data.ring(), 5, batch_size=8, log_every=3, callback=lambda g, rows: blocks.append(rows))
+    assert [list(rows["iteration"]) for rows in blocks] == [[1, 2, 3], [4, 5]]
+    for name in ("iteration",) + HISTORY_COLUMNS:  # the rows handed over are the history's, dtype included
         joined = np.concatenate([rows[name] for rows in blocks])
         assert joined.dtype == history[name].dtype == np.float64, name
         np.testing.assert_array_equal(joined, history[name])
@@ -182,5 +201,5 @@ def test_discriminate_scores_a_point_as_d_scores_it_in_training():
     target = data.ring(radius=3.0, sigma=0.3)
     gan = GAN(*networks(), standardize=Standardize.of(target))
     x = target.sample(1000, np.random.default_rng(0), dtype=np.float32)
-    logits, _ = gan.D.forward(gan.standardize.forward(x))  # (1000, 1), as in discriminator_step
+    logits, _ = gan.D.forward(gan.standardize.forward(x))  # (1000, 1), as in D's step
     np.testing.assert_array_equal(gan.discriminate(x), sigmoid(logits)[:, 0])

@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 
 from minigan import MLP, discriminator_gradients, generator_gradients
-from minigan.gradcheck import check_params
+from minigan.gradcheck import gradient_errors
 
-TOLERANCE = 1e-7  # measured: 1e-10 .. 5e-9 in float64
+TOLERANCE = 1e-7  # measured: 8e-11 .. 6e-9 in float64
 
 
 def networks(hidden_g="relu", hidden_d="leaky_relu"):
@@ -24,7 +24,7 @@ def test_discriminator_gradients_on_real_and_fake_batches(hidden_d):
     real = rng.standard_normal((5, 2))
     fake, _ = G.forward(rng.standard_normal((7, 3)))
     _, grads, _, _ = discriminator_gradients(D, real, fake)
-    errors = check_params(lambda: discriminator_gradients(D, real, fake)[0], D.params, grads)
+    errors = gradient_errors(lambda: discriminator_gradients(D, real, fake)[0], D.params, grads)
     assert max(errors.values()) < TOLERANCE, errors
 
 
@@ -35,7 +35,7 @@ def test_generator_gradients_through_the_discriminator(objective, hidden_g):
     z = np.random.default_rng(1).standard_normal((6, 3))
     _, grads = generator_gradients(G, D, z, objective)
     assert grads.keys() == G.params.keys()
-    errors = check_params(lambda: generator_gradients(G, D, z, objective)[0], G.params, grads)
+    errors = gradient_errors(lambda: generator_gradients(G, D, z, objective)[0], G.params, grads)
     assert max(errors.values()) < TOLERANCE, errors
 
 
@@ -68,14 +68,19 @@ def test_the_two_objectives_push_g_the_same_way():
     assert a @ b / (np.linalg.norm(a) * np.linalg.norm(b)) == pytest.approx(1.0, abs=1e-12)
 
 
-def test_mismatched_widths_are_named():
+def test_mismatched_widths_are_named_by_the_network_that_meets_them():
+    # The lesson checks nothing itself: each MLP names an input it cannot take (mlp.py's one check).
     G, D = networks()
-    with pytest.raises(ValueError, match=r"real must have shape \(N, 2\)"):
-        discriminator_gradients(D, np.zeros((4, 3)), np.zeros((4, 2)))
-    with pytest.raises(ValueError, match=r"z must have shape \(N, 3\)"):
+    g_widths = "MLP(3-8-8-2, hidden='relu', output=None, dtype=float64, parameters=122)"
+    with pytest.raises(ValueError, match="^" + re.escape(f"x must have shape (N, 3) for this {g_widths}, got shape (4, 2)") + "$"):
         generator_gradients(G, D, np.zeros((4, 2)))
-    with pytest.raises(ValueError, match="output width 2 must equal D's input width 5"):
-        generator_gradients(G, MLP((5, 3, 1)), np.zeros((4, 3)))
+    narrow = MLP((5, 3, 1), rng=0, dtype=np.float64)
+    with pytest.raises(ValueError, match=re.escape("x must have shape (N, 5) for this MLP(5-3-1")):
+        generator_gradients(G, narrow, np.zeros((4, 3)))  # G's samples are 2-D, this D reads 5-D
+    with pytest.raises(ValueError, match=re.escape("x must have shape (N, 2) for this MLP(2-8-8-1")):
+        discriminator_gradients(D, np.zeros((4, 3)), np.zeros((4, 3)))
+    with pytest.raises(ValueError, match="along dimension 1"):  # NumPy's own words: [x_real; x_fake] cannot stack
+        discriminator_gradients(D, np.zeros((4, 3)), np.zeros((4, 2)))
 
 
 def test_the_generator_objective_defaults_to_non_saturating():
@@ -88,43 +93,17 @@ def test_the_generator_objective_defaults_to_non_saturating():
     assert all(np.array_equal(grads[k], grads_ns[k]) for k in grads)
 
 
-def test_inputs_are_named_with_their_shape_or_type():
-    G, D = networks()
-    cases = [
-        (lambda: discriminator_gradients(D, [[1.0, 2.0]], np.zeros((4, 2))),
-         "real must have shape (N, 2), got <class 'list'>"),
-        (lambda: discriminator_gradients(D, np.zeros((4, 2)), np.zeros((4, 3))),
-         "fake must have shape (N, 2), got (4, 3)"),
-        (lambda: generator_gradients(G, D, np.zeros(3)), "z must have shape (N, 3), got (3,)"),
-    ]
-    for call, message in cases:
-        with pytest.raises(ValueError, match=f"^{re.escape(message)}$"):
-            call()
-
-
 def with_nan(shape):
     x = np.zeros(shape)
     x[1, 0] = np.nan
     return x
 
 
-def test_non_finite_inputs_are_refused_by_default():
+def test_nan_inputs_pass_through_to_a_nan_loss():
+    # The lesson refuses nothing: a NaN anywhere on the way (z, G's samples, the batches) shows up
+    # in the loss, where the training loop's record check reports it with its iteration. Bad data
+    # is refused at the library's edge (a target's points, GAN.discriminate).
     G, D = networks()
-    cases = [
-        (lambda: discriminator_gradients(D, with_nan((4, 2)), np.zeros((4, 2))), "real"),
-        (lambda: discriminator_gradients(D, np.zeros((4, 2)), with_nan((4, 2))), "fake"),
-        (lambda: generator_gradients(G, D, with_nan((4, 3))), "z"),
-    ]
-    for call, name in cases:
-        message = f"{name} must be finite, but holds 1 NaN or infinite value(s), the first at index (1, 0)"
-        with pytest.raises(ValueError, match=f"^{re.escape(message)}$"):
-            call()
-
-
-def test_check_finite_false_lets_nan_through_to_a_nan_loss():
-    # The training loop's setting: a NaN anywhere on the way (z, G's samples, the batches) is not
-    # refused here but shows up in the loss, where the loop's record check reports it with its step.
-    G, D = networks()
-    loss_D, _, _, _ = discriminator_gradients(D, np.zeros((4, 2)), with_nan((4, 2)), check_finite=False)
-    loss_G, _ = generator_gradients(G, D, with_nan((4, 3)), check_finite=False)
+    loss_D, _, _, _ = discriminator_gradients(D, np.zeros((4, 2)), with_nan((4, 2)))
+    loss_G, _ = generator_gradients(G, D, with_nan((4, 3)))
     assert np.isnan(loss_D) and np.isnan(loss_G)

@@ -56,7 +56,7 @@ class SameDraws:
 
 @pytest.mark.parametrize("objective", ["minimax", "non-saturating"])
 def test_training_steps_on_cupy_match_numpy_in_float32(objective):
-    """Five whole iterations of Algorithm 1 (the fast step: workspaces, flat Adam, records) agree across backends."""
+    """Five whole iterations of Algorithm 1 (the fast step: flat blocks, flat Adam, records) agree across backends."""
     params, records = {}, {}
     for name in ("numpy", "cupy"):
         minigan.use(name)
@@ -66,12 +66,12 @@ def test_training_steps_on_cupy_match_numpy_in_float32(objective):
             init = np.random.default_rng(seed)
             for k, p in net.params.items():
                 net.params[k] = backend.xp.asarray(init.standard_normal(p.shape).astype(np.float32) * 0.3)
-        gan = minigan.GAN(G, D, objective=objective, lr_g=1e-3, lr_d=1e-3)
+        gan = minigan.GAN(G, D, objective=objective, lr_g=1e-3, lr_d=1e-3, fast=True)
         gan.rng = SameDraws(5)
-        history = gan.fit(minigan.data.ring(), steps=5, batch_size=128, log_every=5)
+        history = gan.fit(minigan.data.ring(), 5, batch_size=128, log_every=5)
         params[name] = {f"{net}.{k}": minigan.to_numpy(v) for net, ps in (("G", G.params), ("D", D.params))
                         for k, v in ps.items()}
-        records[name] = np.stack([history[c] for c in minigan.gan.HISTORY_COLUMNS])
+        records[name] = np.stack([history[c] for c in minigan.trainer.HISTORY_COLUMNS])
     for k in params["numpy"]:
         np.testing.assert_allclose(params["cupy"][k], params["numpy"][k], rtol=1e-4, atol=1e-5, err_msg=k)
     np.testing.assert_allclose(records["cupy"], records["numpy"], rtol=1e-4, atol=1e-5)
@@ -88,9 +88,9 @@ def test_fast_and_plain_steps_agree_on_cupy(objective):
             G = MLP((2, 64, 64, 2), "relu", rng=1)
             D = MLP((2, 64, 64, 1), "leaky_relu", rng=2)
             gan = minigan.GAN(G, D, objective=objective, d_steps=2, lr_g=1e-3, lr_d=1e-3, seed=3, fast=fast)
-            history = gan.fit(minigan.data.ring(), steps=20, batch_size=128, log_every=10)
+            history = gan.fit(minigan.data.ring(), 20, batch_size=128, log_every=10)
             state[fast] = [minigan.to_numpy(p) for p in (*G.params.values(), *D.params.values())]
-            state[fast].append(np.stack([history[c] for c in minigan.gan.HISTORY_COLUMNS]))
+            state[fast].append(np.stack([history[c] for c in minigan.trainer.HISTORY_COLUMNS]))
         for plain, fast in zip(state[False], state[True]):
             np.testing.assert_allclose(fast, plain, rtol=1e-5, atol=1e-6)
     finally:
@@ -105,10 +105,10 @@ def test_the_command_line_trains_checkpoints_and_resumes_on_cupy(tmp_path):
     from minigan.cli import main
 
     out = tmp_path / "run"
-    fast = ["--steps", "30", "--batch-size", "32", "--hidden", "16", "--log-every", "10", "--no-plots"]
+    fast = ["--iterations", "30", "--batch-size", "32", "--hidden", "16", "--log-every", "10", "--no-plots"]
     assert main(["train", "--backend", "cupy", *fast, "--out", str(out)]) == 0
     summary = json.loads((out / "metrics.json").read_text())
-    assert summary["backend"].startswith("cupy") and summary["step"] == 30
-    assert main(["train", "--backend", "cupy", "--resume", str(out / "checkpoint.npz"), "--steps", "50",
+    assert summary["backend"].startswith("cupy") and summary["iteration"] == 30
+    assert main(["train", "--backend", "cupy", "--resume", str(out / "checkpoint.npz"), "--iterations", "50",
                  "--no-plots", "--out", str(out)]) == 0
-    assert json.loads((out / "metrics.json").read_text())["step"] == 50
+    assert json.loads((out / "metrics.json").read_text())["iteration"] == 50

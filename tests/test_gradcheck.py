@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from minigan.gradcheck import check_params, numerical_gradient, rel_error
+from minigan.gradcheck import gradient_errors, numerical_gradient, rel_error
 
 
 def test_numerical_gradient_of_a_known_function():
@@ -33,24 +33,22 @@ def test_rel_error_by_hand():
     # in float64 whatever the inputs: float32 would overflow squaring 3e38 (its largest is 3.4e38)
     big = np.array([2e38, 3e38], dtype=np.float32)
     assert rel_error(big, np.zeros(2, np.float32)) == 1.0 and rel_error(np.zeros(2, np.float32), big) == 1.0
-    with pytest.raises(ValueError, match="same shape"):
+    with pytest.raises(ValueError, match=r"^a and b must have the same shape, got \(2,\) and \(3,\)$"):
         rel_error(np.zeros(2), np.zeros(3))
 
 
-def test_check_params_says_no_to_a_wrong_gradient():
+def test_gradient_errors_says_no_to_a_wrong_gradient():
     params = {"w": np.array([1.0, 2.0]), "b": np.array([0.5])}
 
     def f():
         return (params["w"] ** 2).sum() * params["b"][0]
 
     right = {"w": 2 * params["w"] * 0.5, "b": np.array([5.0])}
-    errors = check_params(f, params, right)
+    errors = gradient_errors(f, params, right)
     assert set(errors) == {"w", "b"} and max(errors.values()) < 1e-9
     wrong = {"w": right["w"], "b": np.array([2.5])}  # off by a factor of 2
-    assert check_params(f, params, wrong)["b"] == pytest.approx(1 / 3, rel=1e-6)
-    with pytest.raises(ValueError, match="keys"):
-        check_params(f, params, {"w": right["w"]})
+    assert gradient_errors(f, params, wrong)["b"] == pytest.approx(1 / 3, rel=1e-6)
     # the step h is passed on: for f = x^3 the centred difference is off by h^2 (0.01 at h = 0.1)
     cube = {"x": np.array([1.0])}
-    coarse = check_params(lambda: cube["x"][0] ** 3, cube, {"x": np.array([3.0])}, h=0.1)["x"]
+    coarse = gradient_errors(lambda: cube["x"][0] ** 3, cube, {"x": np.array([3.0])}, h=0.1)["x"]
     assert coarse == pytest.approx(0.01 / (3 + 3.01), rel=1e-6)

@@ -3,9 +3,10 @@ import numpy as np
 import pytest
 
 from minigan import MLP
-from minigan.gradcheck import check_params, numerical_gradient, rel_error
+from minigan.gradcheck import gradient_errors, numerical_gradient, rel_error
+from minigan.trainer import mlp_config
 
-TOLERANCE = 1e-7  # measured: 1e-10 .. 5e-9 in float64
+TOLERANCE = 1e-7  # measured: 3e-12 .. 1.0e-8 in float64 (the largest with sigmoid hidden and output layers)
 
 
 @pytest.mark.parametrize("hidden", ["relu", "leaky_relu", "tanh", "sigmoid"])
@@ -24,7 +25,7 @@ def test_mlp_gradients_match_finite_differences(hidden, output):
 
     assert dx.shape == x.shape and grads.keys() == mlp.params.keys()
     assert rel_error(dx, numerical_gradient(f, x)) < TOLERANCE
-    errors = check_params(f, mlp.params, grads)
+    errors = gradient_errors(f, mlp.params, grads)
     assert max(errors.values()) < TOLERANCE, errors
 
 
@@ -114,32 +115,44 @@ def test_bad_sizes_are_named_in_the_error(sizes, error, words):
         MLP(sizes)
 
 
-def test_unknown_activation_and_dtype_are_rejected():
-    with pytest.raises(ValueError, match="'gelu'"):
-        MLP((2, 3, 1), hidden_activation="gelu")
-    with pytest.raises(ValueError, match="'softmax'"):
-        MLP((2, 3, 1), output_activation="softmax")
-    with pytest.raises(TypeError, match="dtype"):
-        MLP((2, 3, 1), dtype=np.int32)
-    with pytest.raises(TypeError, match="rng"):
-        MLP((2, 3, 1), rng="seed")
+ACTIVATION_NAMES = "['identity', 'leaky_relu', 'relu', 'sigmoid', 'tanh']"
+
+
+@pytest.mark.parametrize("kwargs, error, message", [
+    ({"hidden_activation": "gelu"}, ValueError, f"activation must be one of {ACTIVATION_NAMES}, got 'gelu'"),
+    ({"hidden_activation": "swish"}, ValueError, f"activation must be one of {ACTIVATION_NAMES}, got 'swish'"),
+    ({"output_activation": "softmax"}, ValueError, f"activation must be one of {ACTIVATION_NAMES}, got 'softmax'"),
+    ({"dtype": np.int32}, TypeError, "dtype must be float32 or float64, got <class 'numpy.int32'>"),
+    ({"rng": "seed"}, TypeError, "rng must be a seed (int), None or a random Generator, got 'seed'"),
+])
+def test_unknown_activation_and_dtype_are_rejected(kwargs, error, message):
+    # The constructor checks the names itself (layers.activation(name) checks nothing), so an
+    # unknown one is named here rather than met as a KeyError from the layers' table.
+    with pytest.raises(error) as excinfo:
+        MLP((2, 3, 1), **kwargs)
+    assert type(excinfo.value) is error and str(excinfo.value) == message
 
 
 def test_input_of_the_wrong_width_or_rank_is_named():
     mlp = MLP((2, 3, 1), rng=0)
-    with pytest.raises(ValueError, match=r"shape \(N, 2\).*\(4, 3\)"):
+    this = "MLP(2-3-1, hidden='relu', output=None, dtype=float32, parameters=13)"
+    with pytest.raises(ValueError) as excinfo:
         mlp.forward(np.zeros((4, 3)))
-    with pytest.raises(ValueError, match=r"\(4,\)"):
+    assert str(excinfo.value) == f"x must have shape (N, 2) for this {this}, got shape (4, 3)"
+    with pytest.raises(ValueError) as excinfo:
         mlp.forward(np.zeros(4))
-    with pytest.raises(TypeError, match="complex"):
+    assert str(excinfo.value) == f"x must have shape (N, 2) for this {this}, got shape (4,)"
+    with pytest.raises(TypeError) as excinfo:
         mlp.forward(np.zeros((4, 2), dtype=complex))
+    assert str(excinfo.value) == "x must hold real numbers, got dtype complex128"
 
 
 def test_dout_of_the_wrong_shape_is_named_not_broadcast():
     mlp = MLP((2, 3, 2), rng=0)
     out, cache = mlp.forward(np.zeros((4, 2)))
-    with pytest.raises(ValueError, match=r"\(4, 2\).*\(4, 1\)"):
+    with pytest.raises(ValueError) as excinfo:
         mlp.backward(np.zeros((4, 1)), cache)  # would broadcast silently without the check
+    assert str(excinfo.value) == "dout must have shape (4, 2), got (4, 1)"
 
 
 @pytest.mark.parametrize("x_dtype", [np.float32, np.int64], ids=["float32 into float64", "integers"])
@@ -153,9 +166,9 @@ def test_input_of_another_real_dtype_is_cast_to_the_networks(x_dtype):
 
 def test_config_rebuilds_the_architecture():
     mlp = MLP((3, 5, 2), "leaky_relu", "tanh", rng=0, dtype=np.float64)
-    assert mlp.config() == {"sizes": [3, 5, 2], "hidden_activation": "leaky_relu",
-                            "output_activation": "tanh", "dtype": "float64"}
-    again = MLP(**mlp.config(), rng=0)
+    assert mlp_config(mlp) == {"sizes": [3, 5, 2], "hidden_activation": "leaky_relu",
+                               "output_activation": "tanh", "dtype": "float64"}
+    again = MLP(**mlp_config(mlp), rng=0)
     assert repr(again) == repr(mlp) == "MLP(3-5-2, hidden='leaky_relu', output='tanh', dtype=float64, parameters=32)"
     x = np.ones((2, 3))
     np.testing.assert_array_equal(again.forward(x)[0], mlp.forward(x)[0])

@@ -5,7 +5,8 @@ import math
 import numpy as np
 import pytest
 
-from minigan import GAN, MLP, checkpoint, data
+from minigan import GAN, MLP, Standardize, checkpoint, data
+from minigan import gan as lesson
 from minigan.cli import main
 
 
@@ -15,7 +16,7 @@ from minigan.cli import main
     (data.gaussian(mean=4.0, std=0.5), [4.0], 0.5),
 ])
 def test_standardize_of_a_mixture_uses_its_exact_moments(target, mean, scale):
-    s = data.Standardize.of(target)
+    s = Standardize.of(target)
     np.testing.assert_allclose(s.mean, mean, atol=1e-15)
     assert s.scale == pytest.approx(scale, rel=1e-14)
     x = target.sample(200_000, np.random.default_rng(0), dtype=np.float64)
@@ -25,7 +26,7 @@ def test_standardize_of_a_mixture_uses_its_exact_moments(target, mean, scale):
 
 
 def test_forward_and_inverse_undo_each_other_and_keep_the_dtype():
-    s = data.Standardize(mean=[1.0, -2.0], scale=2.5)
+    s = Standardize(mean=[1.0, -2.0], scale=2.5)
     x = np.array([[1.0, -2.0], [3.5, 0.5]], dtype=np.float32)
     y = s.forward(x)
     assert y.dtype == np.float32
@@ -36,31 +37,35 @@ def test_forward_and_inverse_undo_each_other_and_keep_the_dtype():
 
 def test_from_samples_and_bad_arguments():
     x = np.random.default_rng(1).normal(3.0, 2.0, size=(50_000, 2))
-    s = data.Standardize.from_samples(x)
+    s = Standardize.from_samples(x)
     np.testing.assert_allclose(s.mean, 3.0, atol=0.05)
     assert s.scale == pytest.approx(2.0, rel=0.02)
     with pytest.raises(ValueError, match="scale must be a positive"):
-        data.Standardize([0.0], 0.0)
+        Standardize([0.0], 0.0)
     with pytest.raises(ValueError, match="mean must be a finite"):
-        data.Standardize([np.nan], 1.0)
+        Standardize([np.nan], 1.0)
     with pytest.raises(ValueError, match=r"shape \(n, dim\) with n >= 2"):
-        data.Standardize.from_samples(np.zeros((1, 2)))
+        Standardize.from_samples(np.zeros((1, 2)))
     G, D = MLP((2, 4, 2), rng=0), MLP((2, 4, 1), rng=1)
-    with pytest.raises(ValueError, match="standardize must be None or a minigan.data.Standardize of dimension 2"):
-        GAN(G, D, standardize=data.Standardize([0.0], 1.0))
+    with pytest.raises(ValueError, match="standardize must be None or a minigan.Standardize of dimension 2"):
+        GAN(G, D, standardize=Standardize([0.0], 1.0))
 
 
 def test_d_sees_standardised_data_and_g_samples_come_back_in_data_coordinates():
     grid = data.grid()
-    s = data.Standardize.of(grid)
+    s = Standardize.of(grid)
     G, D = MLP((2, 8, 2), rng=0), MLP((2, 8, 1), "leaky_relu", rng=1)
     gan = GAN(G, D, standardize=s, seed=4)
     # What D is trained on: the plain step's real batch, drawn from the same stream.
     seen = {}
     real_forward = s.forward
     s.forward = lambda x: seen.setdefault("real", real_forward(x))
+    for fast in (False, True):
+        gan.fast = fast
+        gan.fit(grid, 1, batch_size=2000)  # one D step: its real batch is the first thing forward maps
+        assert seen.pop("real").shape == (2000, 2)
     gan.fast = False
-    gan.discriminator_step(grid, batch_size=2000)
+    lesson.discriminator_step(gan.G, gan.D, gan.opt_d, gan.training_target(grid), 2000, gan.rng)
     assert np.max(np.abs(seen["real"])) < 2.0  # standardised: the grid's +-4 became +-1.41
     s.forward = real_forward
     # G's raw output is in the networks' coordinates; gan.sample maps it back.
@@ -74,7 +79,7 @@ def test_d_sees_standardised_data_and_g_samples_come_back_in_data_coordinates():
 
 def test_a_standardised_run_writes_everything_in_data_coordinates(tmp_path):
     out = tmp_path / "grid"
-    args = ["train", "--dataset", "grid", "--steps", "600", "--batch-size", "128", "--hidden", "32",
+    args = ["train", "--dataset", "grid", "--iterations", "600", "--batch-size", "128", "--hidden", "32",
             "--log-every", "100", "--out", str(out)]
     assert main(args) == 0
     samples = np.load(out / "samples.npy")
@@ -97,22 +102,22 @@ def test_a_standardised_run_writes_everything_in_data_coordinates(tmp_path):
 
 def test_resuming_keeps_the_transform_and_refuses_to_drop_it(tmp_path, capsys):
     out = tmp_path / "run"
-    fast = ["--steps", "30", "--batch-size", "32", "--hidden", "16", "--no-plots", "--out", str(out)]
+    fast = ["--iterations", "30", "--batch-size", "32", "--hidden", "16", "--no-plots", "--out", str(out)]
     assert main(["train", *fast]) == 0
-    assert main(["train", "--resume", str(out / "checkpoint.npz"), "--steps", "40", "--no-plots", "--out", str(out)]) == 0
+    assert main(["train", "--resume", str(out / "checkpoint.npz"), "--iterations", "40", "--no-plots", "--out", str(out)]) == 0
     gan, _ = checkpoint.load(out / "checkpoint.npz")
-    assert gan.step == 40 and gan.standardize is not None
+    assert gan.iteration == 40 and gan.standardize is not None
     assert main(["train", "--resume", str(out / "checkpoint.npz"), "--no-standardize", "--no-plots",
                  "--out", str(out)]) == 2
     assert "--no-standardize" in capsys.readouterr().err
 
 
 def test_bad_points_are_named_not_broadcast():
-    s = data.Standardize.of(data.grid())
+    s = Standardize.of(data.grid())
     with pytest.raises(ValueError, match=r"x must have shape \(N, 2\), got \(4, 3\)"):
         s.forward(np.zeros((4, 3), dtype=np.float32))  # (4, 3) - (2,) would fail deep in NumPy
     with pytest.raises(TypeError, match="mean must be a vector of numbers"):
-        data.Standardize("centre", 1.0)
+        Standardize("centre", 1.0)
     gan = GAN(MLP((2, 8, 2), rng=0), MLP((2, 8, 1), rng=1), standardize=s)
     with pytest.raises(TypeError, match="x must hold real numbers"):
         gan.discriminate([["a", "b"]])
@@ -123,9 +128,9 @@ def test_bad_points_are_named_not_broadcast():
 
 
 def test_the_mean_is_a_float64_vector_whatever_its_shape_and_type():
-    one = data.Standardize(4, 2)  # a plain number is the mean of 1-D data
+    one = Standardize(4, 2)  # a plain number is the mean of 1-D data
     assert one.mean.shape == (1,) and one.mean.dtype == np.float64 and one.dim == 1
-    flat = data.Standardize([[1, 2]], 3)  # a row is flattened
+    flat = Standardize([[1, 2]], 3)  # a row is flattened
     np.testing.assert_array_equal(flat.mean, [1.0, 2.0])
     assert flat.mean.shape == (2,) and flat.mean.dtype == np.float64
     # The config is JSON of floats, whatever numbers came in.
@@ -133,32 +138,32 @@ def test_the_mean_is_a_float64_vector_whatever_its_shape_and_type():
 
 
 def test_repr_shows_the_mean_and_scale():
-    assert repr(data.Standardize([1.0, -2.5], 0.5)) == "Standardize(mean=[1, -2.5], scale=0.5)"
-    assert repr(data.Standardize(4.0, 0.5)) == "Standardize(mean=[4], scale=0.5)"
+    assert repr(Standardize([1.0, -2.5], 0.5)) == "Standardize(mean=[1, -2.5], scale=0.5)"
+    assert repr(Standardize(4.0, 0.5)) == "Standardize(mean=[4], scale=0.5)"
 
 
 def test_standardize_of_a_mixture_averages_the_per_dimension_variances():
     # Modes (0, 10) and (2, 10), sigma 1: per-dimension variances 1 + 1 and 0 + 1, so the scale is
     # sqrt((2 + 1) / 2). Pooling both coordinates into one variance would mix in the means' gap of 9.
     mix = data.GaussianMixture([[0.0, 10.0], [2.0, 10.0]], 1.0)
-    s = data.Standardize.of(mix)
+    s = Standardize.of(mix)
     np.testing.assert_array_equal(s.mean, [1.0, 10.0])
     assert s.scale == pytest.approx(math.sqrt(1.5), rel=1e-15)
 
 
 def test_from_samples_computes_in_float64_even_for_float32_samples():
     x = np.random.default_rng(2).normal(3.0, 2.0, size=(1001, 2)).astype(np.float32)
-    s = data.Standardize.from_samples(x)
+    s = Standardize.from_samples(x)
     x64 = x.astype(np.float64)
     np.testing.assert_array_equal(s.mean, x64.mean(axis=0))
     assert s.scale == math.sqrt(x64.var(axis=0).mean())
-    ints = data.Standardize.from_samples([[0, 0], [2, 4]])  # integers: variances 1 and 4
+    ints = Standardize.from_samples([[0, 0], [2, 4]])  # integers: variances 1 and 4
     np.testing.assert_array_equal(ints.mean, [1.0, 2.0])
     assert ints.scale == pytest.approx(math.sqrt(2.5), rel=1e-15)
 
 
 def test_forward_uses_the_mean_in_each_dtype_it_is_given():
-    s = data.Standardize([0.1], 1.0)
+    s = Standardize([0.1], 1.0)
     assert s.forward(np.array([[0.1]], dtype=np.float32))[0, 0] == 0  # float32(0.1) - float32(0.1)
     assert s.forward(np.array([[0.1]]))[0, 0] == 0  # float64: not the float32 copy made just before
     assert s.forward(np.array([[0.1]])).dtype == np.float64
@@ -166,19 +171,19 @@ def test_forward_uses_the_mean_in_each_dtype_it_is_given():
 
 
 @pytest.mark.parametrize("call, error, message", [
-    (lambda: data.Standardize("centre", 1.0), TypeError, "mean must be a vector of numbers, got 'centre'"),
-    (lambda: data.Standardize([np.nan], 1.0), ValueError, "mean must be a finite vector, got [nan]"),
-    (lambda: data.Standardize([], 1.0), ValueError, "mean must be a finite vector, got []"),
-    (lambda: data.Standardize([0.0], 0.0), ValueError, "scale must be a positive finite number, got 0.0"),
-    (lambda: data.Standardize.from_samples(np.zeros((1, 2))), ValueError,
+    (lambda: Standardize("centre", 1.0), TypeError, "mean must be a vector of numbers, got 'centre'"),
+    (lambda: Standardize([np.nan], 1.0), ValueError, "mean must be a finite vector, got [nan]"),
+    (lambda: Standardize([], 1.0), ValueError, "mean must be a finite vector, got []"),
+    (lambda: Standardize([0.0], 0.0), ValueError, "scale must be a positive finite number, got 0.0"),
+    (lambda: Standardize.from_samples(np.zeros((1, 2))), ValueError,
      "x must have shape (n, dim) with n >= 2, got (1, 2)"),
-    (lambda: data.Standardize.from_samples(np.zeros(5)), ValueError,
+    (lambda: Standardize.from_samples(np.zeros(5)), ValueError,
      "x must have shape (n, dim) with n >= 2, got (5,)"),
-    (lambda: data.Standardize.from_samples([[0.0, 1.0], [2.0, np.nan]]), ValueError,
+    (lambda: Standardize.from_samples([[0.0, 1.0], [2.0, np.nan]]), ValueError,
      "x must be finite, but holds 1 NaN or infinite value(s), the first at index (1, 1)"),
-    (lambda: data.Standardize([0.0, 0.0], 1.0).forward(np.zeros((4, 3))), ValueError,
+    (lambda: Standardize([0.0, 0.0], 1.0).forward(np.zeros((4, 3))), ValueError,
      "x must have shape (N, 2), got (4, 3)"),
-    (lambda: data.Standardize([0.0, 0.0], 1.0).forward([[0.0, 0.0]]), ValueError,
+    (lambda: Standardize([0.0, 0.0], 1.0).forward([[0.0, 0.0]]), ValueError,
      "x must have shape (N, 2), got <class 'list'>"),
 ])
 def test_bad_arguments_are_named_in_full(call, error, message):

@@ -6,14 +6,13 @@ gradient-checked ``discriminator_gradients`` / ``generator_gradients``, Adam's r
 the schedule written out. A setting that never reaches its destination (the objective, betas,
 one player's learning rate, the schedule), a history column computed from the wrong batch or
 stored in the wrong place, makes the two disagree. The command line's presets and ``--resume
---steps`` are checked the same way: by what the GAN they build holds.
+--iterations`` are checked the same way: by what the GAN they build holds.
 """
 import numpy as np
 import pytest
 
-from minigan import GAN, MLP, checkpoint, cli, data, discriminator_gradients, generator_gradients
-from minigan.gan import HISTORY_COLUMNS
-from minigan.optim import linear_decay
+from minigan import GAN, MLP, checkpoint, cli, data, discriminator_gradients, generator_gradients, presets
+from minigan.trainer import HISTORY_COLUMNS, linear_decay
 
 SETTINGS = dict(d_steps=2, lr_g=1e-2, lr_d=3e-2, betas=(0.3, 0.9), lr_decay_steps=5, lr_hold=0.2, lr_final=0.1)
 STEPS, BATCH, SEED = 4, 16, 7
@@ -96,7 +95,7 @@ def test_history_and_weights_match_algorithm_1_written_out(objective, fast):
     rows, G_ref, D_ref = iterations_by_hand(objective, target)
     G, D = networks()
     gan = GAN(G, D, objective=objective, seed=SEED, fast=fast, **SETTINGS)
-    history = gan.fit(target, steps=STEPS, batch_size=BATCH, log_every=3)
+    history = gan.fit(target, STEPS, batch_size=BATCH, log_every=3)
     for j, column in enumerate(HISTORY_COLUMNS):
         np.testing.assert_allclose(history[column], rows[:, j], rtol=1e-9, atol=1e-12, err_msg=column)
     for ref, net in ((G_ref, G), (D_ref, D)):
@@ -109,7 +108,7 @@ def test_the_two_objectives_train_g_differently():
     weights = []
     for objective in ("minimax", "non-saturating"):
         G, D = networks()
-        GAN(G, D, objective=objective, seed=SEED, **SETTINGS).fit(data.ring(sigma=0.2), steps=2, batch_size=BATCH)
+        GAN(G, D, objective=objective, seed=SEED, **SETTINGS).fit(data.ring(sigma=0.2), 2, batch_size=BATCH)
         weights.append(G.params["W1"].copy())
     assert not np.allclose(weights[0], weights[1], rtol=1e-6, atol=0)
 
@@ -120,23 +119,23 @@ def new_run(*argv):
     return cli._new_run(cli.build_parser().parse_args(["train", *argv]))
 
 
-@pytest.mark.parametrize("dataset", sorted(cli.PRESETS))
+@pytest.mark.parametrize("dataset", sorted(presets.PRESETS))
 def test_each_preset_reaches_the_gan_it_builds(dataset):
     # Values are read from PRESETS (they are being tuned); what is checked is that each arrives.
-    preset = cli.PRESETS[dataset]
+    preset = presets.PRESETS[dataset]
     gan, target, settings = new_run("--dataset", dataset, "--seed", "4")
     assert (gan.lr_g, gan.lr_d) == (preset["lr_g"], preset["lr_d"])
     assert (gan.opt_g.lr, gan.opt_d.lr) == (preset["lr_g"], preset["lr_d"])  # G's rate in G's Adam
-    assert (gan.d_steps, gan.lr_decay_steps) == (preset["d_steps"], preset["steps"])
+    assert (gan.d_steps, gan.lr_decay_steps) == (preset["d_steps"], preset["iterations"])
     assert (gan.lr_hold, gan.lr_final) == (preset["lr_hold"], preset["lr_final"])
-    assert settings["batch_size"] == preset["batch_size"] and settings["steps"] == preset["steps"]
+    assert settings["batch_size"] == preset["batch_size"] and settings["iterations"] == preset["iterations"]
     assert gan.G.sizes == (preset["noise_dim"], *preset["g_hidden"], target.dim)
     assert gan.D.sizes == (target.dim, *preset["d_hidden"], 1)
     assert gan.G.hidden_activation == preset["g_activation"] and gan.D.hidden_activation == "leaky_relu"
     assert gan.seed == 4 and gan.standardize is not None
 
 
-@pytest.mark.parametrize("dataset", sorted(cli.PRESETS))
+@pytest.mark.parametrize("dataset", sorted(presets.PRESETS))
 def test_g_and_d_start_from_separate_random_streams(dataset):
     # From one stream, G's and D's first weights would be the same normal draws times two gains:
     # perfectly correlated. Separate streams give a correlation of order 1 / sqrt(n).
@@ -154,17 +153,17 @@ def test_learning_rates_given_on_the_command_line_reach_their_player():
     assert (gan.opt_g.lr, gan.opt_d.lr, gan.d_steps) == (0.0011, 0.0013, 3)
 
 
-def test_resume_with_more_steps_stretches_the_schedule(tmp_path):
+def test_resume_with_more_iterations_stretches_the_schedule(tmp_path):
     out = tmp_path / "run"
-    argv = ["train", "--steps", "40", "--batch-size", "16", "--hidden", "8", "--no-plots", "--out", str(out)]
+    argv = ["train", "--iterations", "40", "--batch-size", "16", "--hidden", "8", "--no-plots", "--out", str(out)]
     assert cli.main(argv) == 0
     ckpt = str(out / "checkpoint.npz")
-    gan, _, settings = cli._resumed_run(cli.build_parser().parse_args(["train", "--resume", ckpt, "--steps", "60"]))
-    assert settings["steps"] == 60 and gan.lr_decay_steps == 60
-    gan.schedule_learning_rates()  # the rate of iteration 41 of 60, not the end of a 40-step decay
+    gan, _, settings = cli._resumed_run(cli.build_parser().parse_args(["train", "--resume", ckpt, "--iterations", "60"]))
+    assert settings["iterations"] == 60 and gan.lr_decay_steps == 60
+    gan.set_learning_rates()  # the rate of iteration 41 of 60, not the end of a 40-step decay
     stretched = linear_decay(40, 60, gan.lr_final, gan.lr_hold)
     assert stretched != linear_decay(40, 40, gan.lr_final, gan.lr_hold)
     assert gan.opt_g.lr == pytest.approx(gan.lr_g * stretched) and gan.opt_d.lr == pytest.approx(gan.lr_d * stretched)
-    assert cli.main(["train", "--resume", ckpt, "--steps", "60", "--no-plots", "--out", str(out)]) == 0
+    assert cli.main(["train", "--resume", ckpt, "--steps", "60", "--no-plots", "--out", str(out)]) == 0  # the older name
     resumed, _ = checkpoint.load(out / "checkpoint.npz")
-    assert resumed.step == 60 and resumed.lr_decay_steps == 60
+    assert resumed.iteration == 60 and resumed.lr_decay_steps == 60
