@@ -35,6 +35,7 @@ class TrainingDiverged(RuntimeError):
         super().__init__(f"training diverged: {column} became non-finite at iteration {iteration}")
         self.iteration = iteration
         self.column = column
+        self.restored_to = None  # set by fit: the iteration the GAN was put back to
 
 
 def linear_decay(iteration, total, final=0.01, hold=0.0):
@@ -73,8 +74,14 @@ def mlp_config(mlp):
 class GAN:
     """A generator G and a discriminator D trained by Algorithm 1, each with its own Adam.
 
+    The constructor's defaults are plain textbook ones (DCGAN's Adam: lr 2e-4, betas (0.5, 0.999);
+    a constant rate; raw data), good for experiments and for the lecture's demos, not tuned for
+    any target. The settings ``minigan train`` uses, tuned per target, come from
+    ``minigan.presets.make(name)`` (on the ring 2,000 iterations with these bare defaults give 8/8
+    modes but 11% high-quality samples; the preset's networks and schedule give 97%).
+
     G: an MLP from noise (noise_dim) to data space (dim); D: an MLP from data space to one logit
-        (no output activation: the losses take logits).
+        (no output activation: the losses take logits and apply the sigmoid themselves).
     objective: G's loss, ``"non-saturating"`` (default) or ``"minimax"`` (see ``losses``).
     d_steps: k, the discriminator steps per iteration (each iteration ends with one G step).
     lr_g, lr_d, betas: Adam's settings for each player.
@@ -86,7 +93,8 @@ class GAN:
     standardize: a ``Standardize`` (or None): real batches are mapped by its ``forward``
         before D sees them, so G learns to produce standardised points; ``sample`` and
         ``discriminate`` work in the data's own coordinates.
-    seed: seeds the one random stream that draws every minibatch of data and noise.
+    seed: seeds the one random stream that draws every minibatch of data and noise (and, apart
+        from it, ``sample``'s noise).
     fast: ``fit`` runs fast.py's step (True), gan.py's plain one (False), or, with None (the
         default), what the environment variable ``MINIGAN_STEP`` says (fast unless ``plain``).
         The two give the same numbers on NumPy. The fast step keeps each network's parameters
@@ -106,6 +114,11 @@ class GAN:
             raise ValueError(f"G's output width {G.out_features} must equal D's input width {D.in_features}")
         if D.out_features != 1:
             raise ValueError(f"D must output one logit per sample, got output width {D.out_features}")
+        if D.output_activation is not None:
+            raise ValueError(f"D must output a logit, not a probability: build it with output_activation=None, "
+                             f"got {D.output_activation!r}. The losses apply the sigmoid themselves (through "
+                             f"softplus), so a D ending in a sigmoid would be squashed twice, its D(x) stuck "
+                             f"between sigmoid(0) = 0.5 and sigmoid(1) = 0.73")
         if G.dtype != D.dtype:
             raise TypeError(f"G and D must share a dtype, got {G.dtype} and {D.dtype}")
         self.G, self.D = G, D
@@ -126,6 +139,7 @@ class GAN:
         self.standardize = standardize
         self.seed = checks.whole("seed", seed, minimum=0)
         self.rng = backend.default_rng(self.seed)
+        self._sample_rng = None  # sample(fresh=True)'s own stream, made at its first use
         if fast is not None and not isinstance(fast, bool):
             raise TypeError(f"fast must be True, False or None, got {fast!r}")
         self.fast = fast
@@ -165,7 +179,9 @@ class GAN:
     def fit(self, dataset, iterations=None, batch_size=256, log_every=100, callback=None, *, steps=None):
         """Run ``iterations`` iterations of Algorithm 1 on ``dataset``; return their history.
 
-        ``dataset``: a target with ``sample(n, rng, dtype)`` and ``dim`` (``minigan.data``'s).
+        ``dataset``: a target with ``sample(n, rng, dtype)`` and ``dim`` (``minigan.data``'s,
+        ``minigan.shapes``'), or an array of points (N, dim), which is trained on as it is
+        (every row; ``minigan.points.Points(x, holdout=0.2)`` keeps some apart for evaluation).
         ``steps`` is the older name of ``iterations``, still accepted.
 
         The history is a dict of NumPy arrays, one entry per iteration: ``iteration`` and
@@ -173,20 +189,24 @@ class GAN:
         ||dL_D/dtheta_D||). It is also appended to ``self.history``.
 
         Records stay on the device and are copied to the host every ``log_every`` iterations
-        (a GPU sync each time), when ``callback(gan, rows)`` is called with the new rows. A
-        non-finite record raises ``TrainingDiverged`` naming its iteration. ``request_stop()``
-        ends the run after the current iteration.
+        (a GPU sync each time), when ``callback(gan, rows)`` is called with the new rows.
+        ``request_stop()`` ends the run after the current iteration.
+
+        A fit that would run an iteration at a learning rate of 0 (``lr_final=0`` and a schedule
+        that has ended) is refused before it starts: it would change nothing. A non-finite loss
+        or gradient raises ``TrainingDiverged`` naming its iteration, with the GAN put back as it
+        was before that iteration (weights, optimizer states, random stream, history); if the
+        data itself holds NaN or infinity, a ValueError says so instead.
         """
         if (iterations is None) == (steps is None):
             raise TypeError("fit needs the number of iterations: fit(dataset, iterations) (or steps=, its older name)")
         iterations = checks.whole("iterations" if steps is None else "steps", iterations if steps is None else steps)
         batch_size = checks.whole("batch_size", batch_size)
         log_every = checks.whole("log_every", log_every)
-        if getattr(dataset, "dim", None) != self.G.out_features or not hasattr(dataset, "sample"):
-            raise ValueError(f"dataset must be a toy target of dimension {self.G.out_features} "
-                             f"(G's output width), got {dataset!r}")
+        dataset = self._as_target(dataset)
         checks.weights("G", self.G)  # a weight set between fits is checked once, not at every step
         checks.weights("D", self.D)
+        self._check_schedule(iterations)
         target = self.training_target(dataset)
         if use_fast_step(self.fast):
             fast = FastStep(self.G, self.D, self.opt_g, self.opt_d, target, batch_size, self.d_steps, self.objective)
@@ -198,18 +218,79 @@ class GAN:
                 return self.plain_iteration(target, batch_size)
         records = xp.empty((iterations, len(HISTORY_COLUMNS)), dtype=numpy.float64)  # on the device
         first, done, logged = self.iteration + 1, 0, 0
+        good = self._snapshot()  # the state after the last iteration known to be finite
         self._stop_requested = False
-        while done < iterations and not self._stop_requested:
-            self.set_learning_rates()
-            records[done] = train_iteration()
-            self.iteration += 1
-            done += 1
-            if done % log_every == 0 or done == iterations:
-                self._log(to_numpy(records[logged:done]), first + logged, callback)
-                logged = done
-        if logged < done:  # stopped by request_stop() between two logging points: log the rest
-            self._log(to_numpy(records[logged:done]), first + logged, callback)
+        try:
+            while done < iterations and not self._stop_requested:
+                self.set_learning_rates()
+                records[done] = train_iteration()
+                self.iteration += 1
+                done += 1
+                if done % log_every == 0 or done == iterations or self._stop_requested:
+                    self._log(to_numpy(records[logged:done]), first + logged, callback)
+                    logged = done
+                    good = self._snapshot()
+        except TrainingDiverged as diverged:
+            self._go_back(good, diverged, train_iteration)
+            _refuse_non_finite(dataset, diverged)
+            raise
         return {name: column[len(column) - done:] for name, column in self.history.items()}
+
+    def _as_target(self, dataset):
+        """``dataset`` as a target of G's output width: an array becomes ``Points`` (every row trained on)."""
+        given = dataset
+        if not hasattr(dataset, "sample") and isinstance(dataset, (numpy.ndarray, list, tuple)):
+            from .points import Points  # the library's loader of user data, read after the lesson
+            dataset = Points(dataset, name="array", holdout=0)
+        if getattr(dataset, "dim", None) != self.G.out_features or not hasattr(dataset, "sample"):
+            raise ValueError(f"dataset must be a target or an array of points of dimension {self.G.out_features} "
+                             f"(G's output width), got {_describe(given)}")
+        return dataset
+
+    def _check_schedule(self, iterations):
+        """Refuse a fit some of whose iterations would run at a learning rate of 0."""
+        total, last = self.lr_decay_steps, self.iteration + iterations - 1  # iterations counted from 0
+        if total is None or self.lr_final > 0 or linear_decay(last, total, self.lr_final, self.lr_hold) > 0:
+            return
+        raise ValueError(f"this fit would train at a learning rate of 0 from iteration {total + 1}: the schedule "
+                         f"(lr_decay_steps={total}, lr_final=0) ends after iteration {total}, and this GAN has done "
+                         f"{self.iteration}. To train further, lengthen the schedule (e.g. gan.lr_decay_steps = "
+                         f"{self.iteration + iterations}: the rates then rise again and decay to 0 over the new "
+                         f"length) or fit at most {max(total - self.iteration, 0)} more iteration(s)")
+
+    def _snapshot(self):
+        """What ``_go_back`` needs to undo the iterations since: copies of the weights and optimizer
+        states, the random stream's state (NumPy's; None on CuPy), the iteration and history length."""
+        arrays = {f"{name}.{k}": p.copy() for name, d in self._state_arrays() for k, p in d.items()}
+        return {"arrays": arrays, "t": (self.opt_g.t, self.opt_d.t), "rng": _rng_state(self.rng),
+                "iteration": self.iteration}
+
+    def _state_arrays(self):
+        return (("G", self.G.params), ("D", self.D.params), ("m_g", self.opt_g.m), ("v_g", self.opt_g.v),
+                ("m_d", self.opt_d.m), ("v_d", self.opt_d.v))
+
+    def _go_back(self, good, diverged, train_iteration):
+        """Undo the iterations after the snapshot ``good``, then, where the random stream can be
+        rewound (NumPy), replay the good ones up to the iteration before ``diverged.iteration``."""
+        for name, arrays in self._state_arrays():
+            for k, p in arrays.items():
+                p[...] = good["arrays"][f"{name}.{k}"]  # in place: the dicts may hold views of blocks
+        self.opt_g.t, self.opt_d.t = good["t"]
+        self.iteration = good["iteration"]
+        self.history = {name: column[:self.iteration] for name, column in self.history.items()}
+        if good["rng"] is not None and diverged.iteration - 1 > good["iteration"]:
+            self.rng.bit_generator.state = good["rng"]
+            records = []
+            while self.iteration < diverged.iteration - 1:
+                self.set_learning_rates()
+                records.append(to_numpy(train_iteration()))
+                self.iteration += 1
+            try:
+                self._log(numpy.stack(records), good["iteration"] + 1, None)
+            except TrainingDiverged:  # not the same iterations again (a target with a state of its own)
+                self._go_back(good, TrainingDiverged(good["iteration"] + 1, diverged.column), train_iteration)
+        diverged.restored_to = self.iteration
+        diverged.args = (f"{diverged.args[0]}; the GAN is back as it was after iteration {self.iteration}",)
 
     def _log(self, block, first, callback):
         """Append a host block of records to the history, raise if any of it is non-finite, and
@@ -225,15 +306,24 @@ class GAN:
         if callback is not None:
             callback(self, rows)
 
-    def sample(self, n, seed=None):
+    def sample(self, n, seed=None, fresh=False):
         """n points drawn from P_G, as a NumPy array (n, dim), in the data's own coordinates.
 
-        The noise comes from its own generator seeded with ``seed`` (the GAN's seed by
-        default), so sampling never disturbs the training stream and the same weights give
-        the same samples.
+        By default the noise comes from a generator seeded with ``seed`` (the GAN's own seed if
+        not given), made anew at each call: the same weights give the same points on every call,
+        which is what a figure or a metric wants. ``fresh=True`` draws from the GAN's sampling
+        stream instead, which moves on with each call (new points each time, the same sequence
+        in a rerun). Neither touches the training stream.
         """
         n = checks.whole("n", n)
-        rng = backend.default_rng(self.seed if seed is None else checks.whole("seed", seed, minimum=0))
+        if fresh:
+            if seed is not None:
+                raise ValueError("sample takes a seed or fresh=True, not both")
+            if self._sample_rng is None:
+                self._sample_rng = backend.default_rng(2**32 + self.seed)  # apart from every seed a run uses
+            rng = self._sample_rng
+        else:
+            rng = backend.default_rng(self.seed if seed is None else checks.whole("seed", seed, minimum=0))
         x, _ = self.G.forward(noise(n, self.noise_dim, rng, dtype=self.G.dtype))  # (n, dim)
         x = to_numpy(x)
         return x if self.standardize is None else self.standardize.inverse(x)
@@ -330,3 +420,23 @@ def _rng_state(rng):
     returning device memory, not a settable description.)"""
     state = getattr(getattr(rng, "bit_generator", None), "state", None)
     return state if isinstance(state, dict) else None
+
+
+def _describe(dataset):
+    """A short description of what was passed as a dataset, for an error message."""
+    if isinstance(dataset, (numpy.ndarray, list, tuple)):
+        return f"an array of shape {numpy.shape(dataset)}"
+    return repr(dataset)
+
+
+def _refuse_non_finite(dataset, diverged):
+    """If ``dataset`` itself gives NaN or infinity, raise a ValueError saying so (from ``diverged``)."""
+    if diverged.column != "loss_D":  # bad data shows first in D's loss, on the real batch
+        return
+    probe = to_numpy(dataset.sample(4096, backend.default_rng(0), dtype=numpy.float64))  # (4096, dim)
+    bad = ~numpy.isfinite(probe)
+    if bad.any():
+        raise ValueError(f"the dataset {_describe(dataset)} gives non-finite points (NaN or infinity): "
+                         f"{int(bad.any(axis=1).sum())} of 4096 drawn to check, after loss_D became non-finite at "
+                         f"iteration {diverged.iteration}; the GAN is back as it was after iteration "
+                         f"{diverged.restored_to}") from diverged

@@ -258,9 +258,34 @@ def test_a_diverged_generator_stops_training_at_its_iteration_not_as_a_bad_input
     gan.G.params["W1"][0, 0] = np.nan
     with pytest.raises(TrainingDiverged) as excinfo:
         gan.fit(data.ring(), 5, batch_size=8, log_every=10)
-    assert str(excinfo.value) == "training diverged: loss_D became non-finite at iteration 3"
-    assert excinfo.value.iteration == 3
-    assert len(gan.history["iteration"]) == 7  # the whole block is kept, the bad rows with it
+    assert str(excinfo.value) == ("training diverged: loss_D became non-finite at iteration 3; "
+                                  "the GAN is back as it was after iteration 2")
+    assert (excinfo.value.iteration, excinfo.value.restored_to) == (3, 2)
+    assert gan.iteration == 2 and len(gan.history["iteration"]) == 2  # the bad rows are not kept
+
+
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")  # the overflow on the way to NaN is the point
+@pytest.mark.parametrize("fast", [False, True], ids=["plain", "fast"])
+def test_after_divergence_the_gan_is_as_it_was_before_the_failing_iteration(fast):
+    """A learning rate far too large for D: the run diverges in the middle of a logging block. The
+    GAN is put back exactly where an identical run stopped one iteration earlier would be, and it
+    can train on from there (at a sane rate)."""
+    def make():
+        return small_gan(fast=fast, lr_d=1e6, d_steps=2)
+    gan = make()
+    with pytest.raises(TrainingDiverged) as excinfo:
+        gan.fit(data.ring(), 60, batch_size=8, log_every=25)
+    bad = excinfo.value.iteration
+    assert 1 < bad <= 60 and bad % 25 != 1, bad  # mid-block: the replay is exercised
+    assert gan.iteration == excinfo.value.restored_to == bad - 1
+    twin = make()
+    twin.fit(data.ring(), bad - 1, batch_size=8, log_every=25)
+    assert same(gan.G.params, twin.G.params) and same(gan.D.params, twin.D.params)
+    assert same(gan.opt_d.v, twin.opt_d.v) and (gan.opt_d.t, gan.opt_g.t) == (twin.opt_d.t, twin.opt_g.t)
+    for column in gan.history:
+        np.testing.assert_array_equal(gan.history[column], twin.history[column])
+    np.testing.assert_array_equal(gan.rng.standard_normal(3), twin.rng.standard_normal(3))
+    assert all(np.all(np.isfinite(p)) for p in gan.D.params.values())
 
 
 class RingTurningNaN:
@@ -275,17 +300,25 @@ class RingTurningNaN:
         x = self.ring.sample(n, rng, dtype=dtype)
         return x * np.nan if self.draws >= self.bad_from else x
 
+    def __repr__(self):
+        return "RingTurningNaN()"
+
 
 @pytest.mark.parametrize("fast", [False, True], ids=["plain", "fast"])
-def test_divergence_in_the_middle_of_a_logging_block_names_its_own_iteration(fast):
+def test_data_that_turns_non_finite_is_named_as_bad_data_not_as_divergence(fast):
     gan = small_gan(fast=fast)
     target = RingTurningNaN(bad_from=5)  # one draw per iteration (d_steps=1): iteration 5 goes bad
     gan.fit(target, 2, batch_size=8)
-    with pytest.raises(TrainingDiverged) as excinfo:
+    with pytest.raises(ValueError) as excinfo:
         gan.fit(target, 6, batch_size=8, log_every=10)  # iterations 3..8, one block
-    assert excinfo.value.iteration == 5
-    assert str(excinfo.value) == "training diverged: loss_D became non-finite at iteration 5"
-    assert np.all(np.isfinite(gan.history["loss_D"][:4])) and np.isnan(gan.history["loss_D"][4])
+    assert str(excinfo.value) == ("the dataset RingTurningNaN() gives non-finite points (NaN or infinity): 4096 of "
+                                  "4096 drawn to check, after loss_D became non-finite at iteration 5; the GAN is "
+                                  "back as it was after iteration 2")
+    assert isinstance(excinfo.value.__cause__, TrainingDiverged) and excinfo.value.__cause__.iteration == 5
+    # The target draws NaN from then on, so the good iterations 3 and 4 cannot be replayed: the GAN
+    # is back at the last logged iteration, and nothing non-finite is kept.
+    assert gan.iteration == 2 and np.all(np.isfinite(gan.history["loss_D"]))
+    assert all(np.all(np.isfinite(p)) for p in gan.D.params.values())
 
 
 class StopsDuringDraw:

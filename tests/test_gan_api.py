@@ -95,7 +95,7 @@ BAD_SETTINGS = [
     ("log_every of 0", lambda: GAN(G32, D32).fit(data.ring(), 5, log_every=0), ValueError,
      "log_every must be at least 1, got 0"),
     ("dataset by name", lambda: GAN(G32, D32).fit("ring", 5), ValueError,
-     "dataset must be a toy target of dimension 2 (G's output width), got 'ring'"),
+     "dataset must be a target or an array of points of dimension 2 (G's output width), got 'ring'"),
     ("no samples", lambda: GAN(G32, D32).sample(0), ValueError, "n must be at least 1, got 0"),
     ("negative sample seed", lambda: GAN(G32, D32).sample(3, seed=-2), ValueError, "seed must be at least 0, got -2"),
     ("fractional sample seed", lambda: GAN(G32, D32).sample(3, seed=1.5), TypeError,
@@ -203,3 +203,66 @@ def test_discriminate_scores_a_point_as_d_scores_it_in_training():
     x = target.sample(1000, np.random.default_rng(0), dtype=np.float32)
     logits, _ = gan.D.forward(gan.standardize.forward(x))  # (1000, 1), as in D's step
     np.testing.assert_array_equal(gan.discriminate(x), sigmoid(logits)[:, 0])
+
+
+# -- what a user meets: a D that ends in a sigmoid, a refit at rate 0, fresh samples -----------
+
+def test_a_d_with_an_output_activation_is_refused_with_the_reason():
+    """A D built the PyTorch-tutorial way (ending in a sigmoid) would be squashed twice by the
+    losses, which take logits: its D(x) would sit between 0.5 and 0.73 whatever it learned."""
+    G = MLP((2, 8, 2), rng=1)
+    for output in ("sigmoid", "tanh"):
+        with pytest.raises(ValueError) as excinfo:
+            GAN(G, MLP((2, 8, 1), "leaky_relu", output_activation=output, rng=2))
+        assert str(excinfo.value).startswith(f"D must output a logit, not a probability: build it with "
+                                             f"output_activation=None, got {output!r}.")
+        assert "between sigmoid(0) = 0.5 and sigmoid(1) = 0.73" in str(excinfo.value)
+
+
+def test_a_fit_at_a_learning_rate_of_zero_is_refused_before_it_starts():
+    gan = GAN(*networks(), lr_decay_steps=10, lr_final=0.0)
+    gan.fit(data.ring(), 10, batch_size=8)  # the whole schedule: its last iteration still moves
+    before = {k: p.copy() for k, p in gan.G.params.items()}
+    with pytest.raises(ValueError) as excinfo:
+        gan.fit(data.ring(), 5, batch_size=8)
+    assert str(excinfo.value) == (
+        "this fit would train at a learning rate of 0 from iteration 11: the schedule (lr_decay_steps=10, "
+        "lr_final=0) ends after iteration 10, and this GAN has done 10. To train further, lengthen the schedule "
+        "(e.g. gan.lr_decay_steps = 15: the rates then rise again and decay to 0 over the new length) or fit at "
+        "most 0 more iteration(s)")
+    assert gan.iteration == 10 and all(np.array_equal(gan.G.params[k], before[k]) for k in before)
+    gan.lr_decay_steps = 15  # what the message advises
+    gan.fit(data.ring(), 5, batch_size=8)
+    assert not np.array_equal(gan.G.params["W1"], before["W1"])
+
+
+def test_a_fit_that_would_cross_into_rate_zero_is_refused_and_a_floor_above_zero_is_not():
+    gan = GAN(*networks(), lr_decay_steps=10, lr_final=0.0)
+    gan.fit(data.ring(), 4, batch_size=8)
+    with pytest.raises(ValueError, match="fit at most 6 more iteration"):
+        gan.fit(data.ring(), 7, batch_size=8)
+    gan.fit(data.ring(), 6, batch_size=8)
+    floor = GAN(*networks(), lr_decay_steps=10, lr_final=0.01)
+    floor.fit(data.ring(), 30, batch_size=8)  # past the schedule at 1% of the rate: training goes on
+    assert floor.opt_g.lr == pytest.approx(floor.lr_g * 0.01)
+
+
+def test_fresh_samples_differ_from_call_to_call_and_repeat_in_a_rerun():
+    def draws():
+        gan = GAN(*networks(), seed=3)
+        return gan.sample(4), gan.sample(4), gan.sample(4, fresh=True), gan.sample(4, fresh=True)
+    first, again, fresh_1, fresh_2 = draws()
+    np.testing.assert_array_equal(first, again)  # the default: the same points every call
+    assert not np.array_equal(fresh_1, fresh_2) and not np.array_equal(fresh_1, first)
+    for a, b in zip(draws(), (first, again, fresh_1, fresh_2)):  # a rerun draws the same sequence
+        np.testing.assert_array_equal(a, b)
+    with pytest.raises(ValueError, match="^sample takes a seed or fresh=True, not both$"):
+        GAN(*networks()).sample(3, seed=1, fresh=True)
+
+
+def test_fresh_samples_leave_the_training_stream_alone():
+    a, b = GAN(*networks()), GAN(*networks())
+    b.sample(100, fresh=True)
+    a.fit(data.ring(), 3, batch_size=8)
+    b.fit(data.ring(), 3, batch_size=8)
+    assert all(np.array_equal(a.G.params[k], b.G.params[k]) for k in a.G.params)

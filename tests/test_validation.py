@@ -200,8 +200,9 @@ def test_checkpoints_that_cannot_be_used_are_named(tmp_path):
 
 def test_fit_names_a_dataset_that_is_not_a_target():
     gan = GAN(MLP((2, 8, 2), rng=1), mlp())
-    for bad in (object(), np.zeros((10, 2))):  # no .dim, no .sample
-        with pytest.raises(ValueError, match="dataset must be a toy target of dimension 2"):
+    for bad, described in ((object(), "<object object at"), (np.zeros((30, 3)), "an array of shape (30, 3)")):
+        with pytest.raises(ValueError, match=re.escape(f"dataset must be a target or an array of points of "
+                                                       f"dimension 2 (G's output width), got {described}")):
             gan.fit(bad, 1)
 
 
