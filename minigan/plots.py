@@ -1,14 +1,37 @@
-"""Figures of a run: G's samples over the target, D's decision surface, the training curves.
+"""Figures of a run: G's samples over the target, D's decision surface, the training curves,
+G's map from noise to data, and the frames of an animation.
 
 Needs only NumPy and matplotlib, imported lazily so that training never requires a display
-or matplotlib itself (``pip install 'minigan[plot]'``). Every function takes host arrays and
-returns a matplotlib Figure; ``save`` writes one as a PNG atomically.
+or matplotlib itself (``pip install 'minigan[plot]'``). Every figure function takes host arrays
+and returns a matplotlib Figure; ``save`` writes one as a PNG atomically.
+
+A target is drawn from whatever it offers:
+
+- a Gaussian mixture (``.modes`` (K, dim), ``.sigma``, ``.density(x)``) as its modes with their
+  3-sigma circles in 2-D, and as its density in 1-D;
+- any other target (a user's points, the Swiss roll, two moons, ...) as real points, passed
+  as ``real=`` (n, dim), or taken from the target's ``.train`` when it has one: light grey dots
+  under G's samples in 2-D, a histogram in 1-D.
+
+When a target has modes, ``real=`` is not drawn: the modes and sigma are the exact P_data.
+
+The plotting window comes from the target alone (modes +- 3 sigma, or the 0.5th..99.5th
+percentiles of the real points), then widens to show stray samples, at most by the target's
+span on each side: a sample at 1e6 must not shrink the target to a dot. Non-finite samples
+are left out and counted in a note on the figure; a diverged G is something to see, not a crash.
 """
 import io
+import math
+import os
 
 import numpy
 
 from .atomic import atomic_write
+
+LOG_4 = math.log(4.0)
+# matplotlib's own order of preference among backends that open a window (pyplot.switch_backend)
+_WINDOW_BACKENDS = ("macosx", "qtagg", "gtk4agg", "gtk3agg", "tkagg", "wxagg")
+_REAL_POINTS_SHOWN = 5000  # more grey dots only slow the drawing; 5,000 already show the shape
 
 
 def _pyplot():
@@ -16,106 +39,640 @@ def _pyplot():
         import matplotlib
     except ImportError:
         raise ImportError("plots need matplotlib: pip install 'minigan[plot]'") from None
-    matplotlib.use("Agg", force=False)  # no display needed; an interactive session keeps its own
+    import sys
+
+    # No display needed: Agg, unless the session has chosen already (pyplot imported by a notebook,
+    # a LiveView or the user's script, or MPLBACKEND set), in which case it keeps its own backend.
+    # (matplotlib.use switches an imported pyplot too, whatever force= says, so ask first.)
+    if "matplotlib.pyplot" not in sys.modules and not os.environ.get("MPLBACKEND"):
+        matplotlib.use("Agg")
     import matplotlib.pyplot as plt
     return plt
 
 
-def _bounds(dataset, samples, margin=0.25):
-    """A plotting window around the target's modes (3 sigma) and, within reason, the samples."""
-    lo = dataset.modes.min(axis=0) - 3 * dataset.sigma
-    hi = dataset.modes.max(axis=0) + 3 * dataset.sigma
+# -- the data a figure is drawn over ------------------------------------------------------------
+
+def _points(name, x, dim):
+    """``x`` as a float64 host array (n, dim); ``None`` stays ``None``; a clear error otherwise."""
+    if x is None:
+        return None
+    try:
+        x = numpy.asarray(x, dtype=numpy.float64)
+    except TypeError as error:  # CuPy refuses the implicit copy to the host
+        raise TypeError(f"{name} must be a host (NumPy) array; copy it with minigan.to_numpy first "
+                        f"({error})") from None
+    if x.size == 0:
+        return numpy.zeros((0, dim))
+    if x.ndim == 1 and dim == 1:
+        x = x[:, None]
+    if x.ndim != 2 or x.shape[1] != dim:
+        raise ValueError(f"{name} must have shape (n, {dim}), got shape {x.shape}")
+    return x
+
+
+def _finite_rows(x):
+    return x[numpy.all(numpy.isfinite(x), axis=1)]
+
+
+class _Data:
+    """What a figure knows of P_data: dim, modes and sigma (or None), density (or None), real points."""
+
+    def __init__(self, target, real, dim=None):
+        self.dim = int(target.dim) if target is not None else dim
+        modes = getattr(target, "modes", None)
+        self.modes = None if modes is None else _points("target.modes", modes, self.dim)
+        self.sigma = float(getattr(target, "sigma", 0.0)) if self.modes is not None else 0.0
+        self.density = getattr(target, "density", None) if self.modes is not None else None
+        if real is None and self.modes is None and getattr(target, "train", None) is not None:
+            real = target.train  # a user's own points carry their training split
+        self.real = _points("real", real, self.dim) if self.dim is not None else None
+        self.name = getattr(target, "name", type(target).__name__)
+
+    def require(self):
+        """Raise unless there is something to draw the samples against."""
+        if self.modes is None and self.real is None:
+            raise ValueError(f"target {self.name!r} has no modes to draw: pass real=, a host array "
+                             f"(n, {self.dim}) of real points")
+        return self
+
+
+def _bounds(target, samples, real=None, margin=0.25, widen=True):
+    """A plotting window (lo, hi), each (dim,), around the target and, within reason, the samples.
+
+    The target's extent: its modes +- 3 sigma, or else the 0.5th..99.5th percentiles of its real
+    points (so a few outliers in a user's data do not set the scale), or else of the samples, or
+    else [-1, 1]. With ``widen``, the window grows to the samples' own percentiles, but never by
+    more than the target's span on each side. Always finite, whatever the samples hold.
+    """
+    data = target if isinstance(target, _Data) else _Data(target, real, dim=_dim_of(samples, real))
+    dim = data.dim
+    samples = _points("samples", samples, dim)
+    finite = _finite_rows(samples) if samples is not None else numpy.zeros((0, dim))
+    real = _finite_rows(data.real) if data.real is not None else numpy.zeros((0, dim))
+    if data.modes is not None:
+        lo = data.modes.min(axis=0) - 3 * data.sigma
+        hi = data.modes.max(axis=0) + 3 * data.sigma
+    elif len(real) or len(finite):
+        base = real if len(real) else finite
+        lo, hi = numpy.percentile(base, 0.5, axis=0), numpy.percentile(base, 99.5, axis=0)
+    else:
+        lo, hi = -numpy.ones(dim), numpy.ones(dim)
+    # A single mode with sigma 0, or real points all alike, have no extent: give them a unit one.
+    flat = ~(hi - lo > 0)
+    lo, hi = numpy.where(flat, lo - 0.5, lo), numpy.where(flat, hi + 0.5, hi)
     span = hi - lo
-    finite = samples[numpy.all(numpy.isfinite(samples), axis=1)]
-    if len(finite):  # widen to show stray samples, but not beyond twice the target's span
+    if widen and len(finite):  # widen to show stray samples, but not beyond twice the target's span
         lo = numpy.maximum(numpy.minimum(lo, numpy.percentile(finite, 0.5, axis=0)), lo - span)
         hi = numpy.minimum(numpy.maximum(hi, numpy.percentile(finite, 99.5, axis=0)), hi + span)
-    pad = margin * (hi - lo) + 1e-9
-    return lo - pad, hi + pad
+    pad = margin * (hi - lo)
+    lo, hi = lo - pad, hi + pad
+    if not (numpy.all(numpy.isfinite(lo)) and numpy.all(numpy.isfinite(hi)) and numpy.all(hi > lo)):
+        # only points near the float64 limit (1e308) get here: their span overflows
+        lo, hi = -numpy.ones(dim), numpy.ones(dim)
+    return lo, hi
 
 
-def samples_figure(samples, dataset, title="G's samples over P_data"):
-    """2-D: samples as dots, modes as crosses with their 3-sigma circles. 1-D: histogram vs density."""
-    plt = _pyplot()
-    samples = numpy.asarray(samples, dtype=numpy.float64)
-    fig, ax = plt.subplots(figsize=(5, 5) if dataset.dim == 2 else (6, 4))
-    lo, hi = _bounds(dataset, samples)
-    if dataset.dim == 1:
+def _dim_of(*arrays):
+    for x in arrays:
+        if x is not None and numpy.ndim(x) == 2:
+            return numpy.shape(x)[1]
+    return 1
+
+
+def _thin(points, at_most=_REAL_POINTS_SHOWN):
+    """Every k-th point, so that at most ``at_most`` remain; and a label saying which were kept."""
+    stride = max(1, -(-len(points) // at_most))
+    label = "real points" if stride == 1 else f"real points (every {stride}th of {len(points):,})"
+    return points[::stride], label
+
+
+def _inside(points, lo, hi):
+    """The rows of ``points`` that are finite and inside the window."""
+    ok = numpy.all(numpy.isfinite(points), axis=1) & numpy.all((points >= lo) & (points <= hi), axis=1)
+    return points[ok]
+
+
+def _note(ax, samples, lo, hi, what="samples"):
+    """Say in a corner how many samples are non-finite or off the window: they are not drawn."""
+    n = len(samples)
+    finite = int(numpy.all(numpy.isfinite(samples), axis=1).sum())
+    inside = len(_inside(samples, lo, hi))
+    parts = []
+    if finite < n:
+        parts.append(f"{n - finite} non-finite")
+    if inside < finite:
+        parts.append(f"{finite - inside} off the window")
+    text = f"no {what}" if n == 0 else f"of {n:,} {what}: " + ", ".join(parts) if parts else ""
+    if text:
+        ax.text(0.01, 0.01, text, transform=ax.transAxes, fontsize=7, color="C3", ha="left", va="bottom",
+                bbox={"facecolor": "white", "alpha": 0.8, "lw": 0, "pad": 1.5}, zorder=5)
+
+
+def _figsize_2d(lo, hi, height=4.5, extra=0.0):
+    """A figure whose axes have the window's aspect ratio (drawn with equal scales), plus ``extra``
+    inches of width for a colour bar: a square figure would squeeze a wide window into a strip."""
+    aspect = (hi[0] - lo[0]) / (hi[1] - lo[1])
+    return (min(max(height * aspect, 0.6 * height), 2.5 * height) + 0.6 + extra, height)
+
+
+def _draw_data_2d(ax, data, plt, real_color="0.7", mode_color="k"):
+    """Modes with their 3-sigma circles, or the real points, under whatever is drawn next."""
+    x, y = 0, 1  # data of more dimensions: its first two coordinates
+    if data.modes is not None:
+        ax.scatter(data.modes[:, x], data.modes[:, y], marker="x", color=mode_color, s=30, zorder=3,
+                   label="modes")
+        for mode in data.modes:
+            ax.add_patch(plt.Circle(mode[[x, y]], 3 * data.sigma, fill=False, color="r", lw=0.8, zorder=3))
+    elif data.real is not None:
+        shown, label = _thin(_finite_rows(data.real))
+        ax.scatter(shown[:, x], shown[:, y], s=2, color=real_color, alpha=0.6, lw=0, zorder=1, label=label)
+
+
+def _draw_data_1d(ax, data, lo, hi, bins=80):
+    """p_data as a black dotted curve (the density) or a black step histogram (the real points).
+
+    Black dotted for p_data, green for p_G and blue dashed for D follow Goodfellow et al. (2014), Fig. 1.
+    """
+    if data.density is not None:
         grid = numpy.linspace(lo[0], hi[0], 400)
-        ax.plot(grid, dataset.density(grid[:, None]), color="k", label="p_data")
-        ax.hist(samples[:, 0], bins=80, range=(lo[0], hi[0]), density=True, alpha=0.5, label="p_G (samples)")
+        ax.plot(grid, data.density(grid[:, None]), "k:", lw=1.5, label="p_data")
+    elif data.real is not None:
+        real = _inside(data.real, lo, hi)[:, 0]
+        if len(real):
+            ax.hist(real, bins=bins, range=(lo[0], hi[0]), density=True, histtype="step", color="k",
+                    label="p_data (real points)")
+    elif data.modes is not None:
+        for mode in data.modes[:, 0]:
+            ax.axvline(mode, color="k", ls=":", lw=1)
+
+
+def _hist_1d(ax, samples, lo, hi, bins=80, **style):
+    inside = _inside(samples, lo, hi)[:, 0]
+    if len(inside):  # density=True of no points divides by zero
+        ax.hist(inside, bins=bins, range=(lo[0], hi[0]), density=True, **style)
+
+
+def _evaluate(discriminate, points):
+    """D's probabilities at ``points`` as a float64 vector, one per point."""
+    out = numpy.asarray(discriminate(points), dtype=numpy.float64)
+    if out.size != len(points):
+        raise ValueError(f"discriminate must return one probability per point: for {len(points)} "
+                         f"points it returned shape {out.shape}")
+    return out.reshape(-1)
+
+
+def _surface(ax, discriminate, lo, hi, resolution):
+    """D(x) as a colour map whose cells tile exactly [lo, hi]: D is evaluated at each cell's centre."""
+    xe, ye = numpy.linspace(lo[0], hi[0], resolution + 1), numpy.linspace(lo[1], hi[1], resolution + 1)
+    xc, yc = (xe[1:] + xe[:-1]) / 2, (ye[1:] + ye[:-1]) / 2
+    X, Y = numpy.meshgrid(xc, yc)  # (res, res)
+    Z = _evaluate(discriminate, numpy.stack([X.ravel(), Y.ravel()], axis=1)).reshape(X.shape)
+    mesh = ax.pcolormesh(xe, ye, Z, cmap="RdBu_r", vmin=0, vmax=1, shading="flat", zorder=0)
+    ax.set_xlim(lo[0], hi[0])  # the same window as samples_figure, and no blank strip round the map
+    ax.set_ylim(lo[1], hi[1])
+    return mesh
+
+
+def _colorbar(fig, ax, mappable, label):
+    """A colour bar as tall as the axes, even when equal scales make the axes short and wide."""
+    from mpl_toolkits.axes_grid1 import make_axes_locatable  # ships with matplotlib
+
+    return fig.colorbar(mappable, cax=make_axes_locatable(ax).append_axes("right", size="4%", pad=0.1),
+                        label=label)
+
+
+def _check_surface_dim(data):
+    if data.dim not in (1, 2):
+        raise ValueError(f"D's surface is drawn for 1-D and 2-D data only, got target.dim = {data.dim}")
+
+
+# -- the figures --------------------------------------------------------------------------------
+
+def samples_figure(samples, dataset, title="G's samples over P_data", real=None):
+    """2-D: G's samples as dots over the modes (crosses, 3-sigma circles) or over the real points
+    (grey). 1-D: their histogram against p_data (the density, or a histogram of the real points).
+
+    ``real`` (n, dim) is needed when ``dataset`` has no modes (and no ``.train``). Data of more than
+    two dimensions is shown by its first two coordinates, and the figure says so.
+    """
+    plt = _pyplot()
+    data = _Data(dataset, real).require()
+    samples = _points("samples", samples, data.dim)
+    lo, hi = _bounds(data, samples)
+    fig, ax = plt.subplots(figsize=_figsize_2d(lo, hi, 5) if data.dim >= 2 else (6, 4))
+    if data.dim == 1:
+        _draw_data_1d(ax, data, lo, hi)
+        _hist_1d(ax, samples, lo, hi, alpha=0.5, color="g", label="p_G (samples)")
+        ax.set_xlim(lo[0], hi[0])
         ax.set_xlabel("x")
-        ax.legend()
     else:
-        ax.scatter(samples[:, 0], samples[:, 1], s=2, alpha=0.4, label="G(z)")
-        ax.scatter(dataset.modes[:, 0], dataset.modes[:, 1], marker="x", color="k", s=30, label="modes")
-        for mode in dataset.modes:
-            ax.add_patch(plt.Circle(mode, 3 * dataset.sigma, fill=False, color="r", lw=0.8))
+        _draw_data_2d(ax, data, plt)
+        shown = _finite_rows(samples)
+        ax.scatter(shown[:, 0], shown[:, 1], s=2, alpha=0.4, zorder=2, label="G(z)")
         ax.set_xlim(lo[0], hi[0])
         ax.set_ylim(lo[1], hi[1])
         ax.set_aspect("equal")
+        if data.dim > 2:
+            title += f"\n(coordinates 1 and 2 of {data.dim})"
+    _note(ax, samples, lo, hi)
+    if ax.get_legend_handles_labels()[0]:
         ax.legend(loc="upper right", fontsize=8)
     ax.set_title(title)
     fig.tight_layout()
     return fig
 
 
-def decision_figure(discriminate, dataset, samples, title="D(x): the discriminator's decision surface"):
-    """D(x) over the data space: a curve in 1-D, a colour map in 2-D, with modes and samples on top.
+def decision_figure(discriminate, dataset, samples, title="D(x): the discriminator's decision surface",
+                    real=None, resolution=200):
+    """D(x) over the data space: a curve in 1-D, a colour map in 2-D, with the data and samples on top.
 
-    ``discriminate(x)`` maps host points (n, dim) to D's probabilities (n,).
+    ``discriminate(x)`` maps host points (n, dim) to D's probabilities (n,). The window is
+    samples_figure's, and the colour map fills it exactly (``resolution`` cells a side).
     """
     plt = _pyplot()
-    samples = numpy.asarray(samples, dtype=numpy.float64)
-    lo, hi = _bounds(dataset, samples)
-    fig, ax = plt.subplots(figsize=(6, 5) if dataset.dim == 2 else (6, 4))
-    if dataset.dim == 1:
+    data = _Data(dataset, real).require()
+    _check_surface_dim(data)
+    samples = _points("samples", samples, data.dim)
+    lo, hi = _bounds(data, samples)
+    fig, ax = plt.subplots(figsize=_figsize_2d(lo, hi, 5, extra=1.2) if data.dim == 2 else (6, 4))
+    if data.dim == 1:
         grid = numpy.linspace(lo[0], hi[0], 400)
-        ax.plot(grid, discriminate(grid[:, None]), label="D(x)")
+        ax.plot(grid, _evaluate(discriminate, grid[:, None]), "b--", label="D(x)")
         ax.axhline(0.5, color="gray", ls="--", lw=0.8, label="1/2 (equilibrium)")
+        ax.set_xlim(lo[0], hi[0])
         ax.set_ylim(-0.02, 1.02)
         ax.set_xlabel("x")
         ax.legend()
     else:
-        xs, ys = numpy.linspace(lo[0], hi[0], 200), numpy.linspace(lo[1], hi[1], 200)
-        X, Y = numpy.meshgrid(xs, ys)
-        Z = discriminate(numpy.stack([X.ravel(), Y.ravel()], axis=1)).reshape(X.shape)
-        mesh = ax.pcolormesh(X, Y, Z, cmap="RdBu_r", vmin=0, vmax=1, shading="auto")
-        fig.colorbar(mesh, ax=ax, label="D(x)")
-        ax.scatter(samples[:, 0], samples[:, 1], s=1, color="k", alpha=0.3)
-        ax.scatter(dataset.modes[:, 0], dataset.modes[:, 1], marker="x", color="lime", s=30)
+        mesh = _surface(ax, discriminate, lo, hi, resolution)
+        _colorbar(fig, ax, mesh, "D(x)")
+        _draw_data_2d(ax, data, plt, real_color="0.55", mode_color="lime")
+        shown = _finite_rows(samples)
+        ax.scatter(shown[:, 0], shown[:, 1], s=1, color="k", alpha=0.3, zorder=2)
         ax.set_aspect("equal")
+    _note(ax, samples, lo, hi)
     ax.set_title(title)
     fig.tight_layout()
     return fig
 
 
-def history_figure(history):
-    """Losses (top) and mean D(x), D(G(z)) (bottom) against the step, smoothed over ~1% of the run."""
+def _smooth(y, window, log=False):
+    """Moving average over ``window`` rows ("valid" part), skipping non-finite entries.
+
+    With ``log``, the average is taken of log(y) (a geometric mean), the scale the panel is drawn on:
+    an arithmetic mean of norms spanning orders of magnitude is the largest of them. Windows with no
+    usable entry give NaN, a gap in the line.
+    """
+    y = numpy.asarray(y, dtype=numpy.float64).reshape(-1)
+    ok = numpy.isfinite(y) & ((y > 0) if log else True)
+    values = numpy.where(ok, numpy.log(numpy.where(ok, y, 1.0)) if log else y, 0.0)
+    kernel = numpy.ones(window)
+    total = numpy.convolve(values, kernel, mode="valid")
+    count = numpy.convolve(ok.astype(numpy.float64), kernel, mode="valid")
+    mean = numpy.where(count > 0, total / numpy.maximum(count, 1), numpy.nan)
+    return numpy.exp(mean) if log else mean
+
+
+def history_figure(history, window=None):
+    """Four panels against the iteration, each curve smoothed over ``window`` rows (default ~1% of
+    the run, so one row for runs under 200 iterations):
+
+    1. the losses, with 2 log 2, D's loss at the equilibrium D = 1/2;
+    2. D's estimate of the JSD, (log 4 - loss_D) / 2. For any D, V(G, D) <= V(G, D*) =
+       -log 4 + 2 JSD(P_data || P_G) (Goodfellow et al. 2014, Proposition 1 and Theorem 1), and
+       loss_D = -V, so the estimate is a lower bound (on average over minibatches), exact when
+       D = D*; it lies in [0, log 2] when D = D*, and below 0 D does worse than D = 1/2 everywhere;
+    3. mean D(x) on real and mean D(G(z)) on fake points, with 1/2;
+    4. the gradient norms ||dL_G/dtheta_G|| and ||dL_D/dtheta_D|| on a log scale: they span orders
+       of magnitude, and G's norm collapsing while D wins is the saturation of the minimax loss
+       (Goodfellow et al. 2014, Section 3).
+
+    ``history`` is a dict of columns: ``iteration`` (or the older ``step``), ``loss_D``, ``loss_G``,
+    ``mean_D_real``, ``mean_D_fake``, ``grad_norm_G``, ``grad_norm_D``. Missing columns, an empty
+    history, one row and non-finite entries (left out of the averages) all draw.
+    """
     plt = _pyplot()
-    step = numpy.asarray(history["step"])
-    window = max(1, len(step) // 100)
+    key = "iteration" if "iteration" in history else "step"
+    columns = {name: numpy.asarray(history[name], dtype=numpy.float64).reshape(-1)
+               for name in ("loss_D", "loss_G", "mean_D_real", "mean_D_fake", "grad_norm_G", "grad_norm_D")
+               if name in history}
+    n = max([len(c) for c in columns.values()] + [len(numpy.asarray(history.get(key, ())).reshape(-1))])
+    iteration = numpy.asarray(history[key], dtype=numpy.float64).reshape(-1) if key in history \
+        else numpy.arange(n, dtype=numpy.float64)
+    for name, column in columns.items():
+        if len(column) != len(iteration):
+            raise ValueError(f"history[{name!r}] has {len(column)} rows but history[{key!r}] has "
+                             f"{len(iteration)}")
+    if window is None:
+        window = max(1, len(iteration) // 100)
+    elif not (isinstance(window, (int, numpy.integer)) and window >= 1):
+        raise ValueError(f"window must be a whole number >= 1, got {window!r}")
+    window = min(int(window), max(1, len(iteration)))
+    x = iteration[window - 1:]
+    style = {"marker": "o", "ms": 3} if len(x) == 1 else {}  # one point draws no line
 
-    def smooth(y):
-        y = numpy.asarray(y, dtype=numpy.float64)
-        return numpy.convolve(y, numpy.ones(window) / window, mode="valid") if len(y) >= window else y
+    def curve(ax, y, label, log=False, **extra):
+        if y is not None and len(y):
+            ax.plot(x, _smooth(y, window, log), label=label, **style, **extra)
 
-    s = step[window - 1:] if len(step) >= window else step
-    fig, (top, bottom) = plt.subplots(2, 1, figsize=(7, 6), sharex=True)
-    top.plot(s, smooth(history["loss_D"]), label="D loss = -V(G, D)")
-    top.plot(s, smooth(history["loss_G"]), label="G loss")
-    top.axhline(2 * numpy.log(2), color="gray", ls="--", lw=0.8, label="2 log 2 (D loss at equilibrium)")
-    top.legend(fontsize=8)
-    top.set_ylabel("loss")
-    bottom.plot(s, smooth(history["mean_D_real"]), label="mean D(x)")
-    bottom.plot(s, smooth(history["mean_D_fake"]), label="mean D(G(z))")
-    bottom.axhline(0.5, color="gray", ls="--", lw=0.8)
-    bottom.set_ylim(0, 1)
-    bottom.set_xlabel("step")
-    bottom.legend(fontsize=8)
+    fig, (losses, jsd, outputs, norms) = plt.subplots(4, 1, figsize=(7, 9.5), sharex=True)
+    curve(losses, columns.get("loss_D"), "D loss = -V(G, D)")
+    curve(losses, columns.get("loss_G"), "G loss")
+    losses.axhline(2 * math.log(2), color="gray", ls="--", lw=0.8, label="2 log 2 (D loss at equilibrium)")
+    losses.set_ylabel("loss")
+
+    if "loss_D" in columns:
+        curve(jsd, (LOG_4 - columns["loss_D"]) / 2, "(log 4 - loss_D) / 2", color="C2")
+    jsd.axhline(0, color="k", lw=0.8, label="0 (P_G = P_data, or D no better than 1/2)")
+    jsd.axhline(math.log(2), color="gray", ls=":", lw=0.8, label="log 2 (disjoint supports)")
+    jsd.set_ylabel("D's JSD estimate")
+
+    curve(outputs, columns.get("mean_D_real"), "mean D(x)")
+    curve(outputs, columns.get("mean_D_fake"), "mean D(G(z))")
+    outputs.axhline(0.5, color="gray", ls="--", lw=0.8)
+    outputs.set_ylim(0, 1)
+    outputs.set_ylabel("D's output")
+
+    curve(norms, columns.get("grad_norm_G"), "||dL_G/dtheta_G||", log=True)
+    curve(norms, columns.get("grad_norm_D"), "||dL_D/dtheta_D||", log=True)
+    norms.set_yscale("log")
+    norms.set_ylabel("gradient norm")
+    norms.set_xlabel("iteration")
+    for ax in (losses, jsd, outputs, norms):
+        if ax.get_legend_handles_labels()[0]:
+            ax.legend(fontsize=7, loc="best")
+    if len(iteration) == 0:
+        losses.set_title("no iterations recorded yet")
+    elif window > 1:
+        losses.set_title(f"each curve: a moving average over {window} rows", fontsize=9)
     fig.tight_layout()
     return fig
 
+
+def _shoelace(quads):
+    """Signed areas of quadrilaterals (..., 4, 2), corners in order (the shoelace formula)."""
+    x, y = quads[..., 0], quads[..., 1]
+    return 0.5 * (x * numpy.roll(y, -1, axis=-1) - numpy.roll(x, -1, axis=-1) * y).sum(axis=-1)
+
+
+def _generate(generate, z):
+    x = numpy.asarray(generate(z), dtype=numpy.float64)
+    if x.ndim == 1:
+        x = x[:, None]
+    if x.ndim != 2 or len(x) != len(z):
+        raise ValueError(f"generate must map noise (n, noise_dim) to points (n, dim): for noise of shape "
+                         f"{z.shape} it returned shape {x.shape}")
+    return x
+
+
+def manifold_figure(generate, noise_dim, real=None, target=None, lines=21, points_per_line=201,
+                    extent=3.0, shade=True, title=None):
+    """G's map from noise to data: where G stretches, squeezes and folds its noise.
+
+    ``generate(z)`` maps host noise (n, noise_dim), float64, to host points (n, dim) in the data's
+    coordinates. z ~ N(0, I) puts 99.7% of each coordinate's mass in [-3, 3], the default ``extent``.
+
+    - 2-D data, noise of 2 or more dimensions: ``lines`` lines per noise axis over
+      [-extent, extent]^2, each of ``points_per_line`` points so the bends show, mapped through G
+      and drawn over the data. Blue lines vary z_1 (z_2 fixed), orange ones vary z_2; the shade of
+      a line is its fixed coordinate (dark = +extent) and the z = 0 lines are thicker. With
+      ``shade`` and 2-D noise, each cell between the lines is filled by G's density there,
+      p_G = phi(z) / |det dG/dz| (change of variables; |det dG/dz| is the mapped cell's area over
+      its area in noise space, a finite difference on the grid): dark where G piles up its
+      samples, white where it spreads them thin; cells hatched in red are turned over, where G
+      folds the plane. More than two noise dimensions: a 2-D slice, z_1 and z_2 varied and the
+      rest 0, and the title says so (no shading: the slice holds only part of P_G's mass).
+    - 2-D data, 1-D noise: the curve G(z), coloured by z, with dots at equal steps of z: where
+      the dots spread apart, G stretches the noise and P_G is thin.
+    - 1-D data: x = G(z) against z (the map itself), beside p_data; with 1-D noise also p_G, the
+      histogram of G(z) over a fine z grid weighted by the N(0, 1) density (change of variables,
+      folds included). With more noise dimensions, one curve per value of z_2, the rest 0.
+    """
+    plt = _pyplot()
+    if not (isinstance(noise_dim, (int, numpy.integer)) and noise_dim >= 1):
+        raise ValueError(f"noise_dim must be a whole number >= 1, got {noise_dim!r}")
+    if not (isinstance(lines, (int, numpy.integer)) and lines >= 2):
+        raise ValueError(f"lines must be a whole number >= 2, got {lines!r}")
+    if not (isinstance(points_per_line, (int, numpy.integer)) and points_per_line >= 2):
+        raise ValueError(f"points_per_line must be a whole number >= 2, got {points_per_line!r}")
+    if not (extent > 0 and math.isfinite(extent)):
+        raise ValueError(f"extent must be a positive finite number, got {extent!r}")
+    t = numpy.linspace(-extent, extent, points_per_line)  # along a line
+    c = numpy.linspace(-extent, extent, lines)  # where the lines sit
+    probe = _generate(generate, numpy.zeros((1, noise_dim)))
+    dim = probe.shape[1]
+    data = _Data(target, real, dim=dim)
+    if data.dim != dim:
+        raise ValueError(f"generate returns points of dimension {dim} but target.dim is {data.dim}")
+    if dim not in (1, 2):
+        raise ValueError(f"manifold_figure draws 1-D and 2-D data only; generate returns dimension {dim}")
+    sliced = (f"2-D slice of the {noise_dim}-D noise: z_1, z_2 varied, "
+              f"z_3{'' if noise_dim == 3 else '..z_' + str(noise_dim)} = 0" if noise_dim > 2 else "")
+    if dim == 1:
+        return _manifold_1d(plt, generate, noise_dim, data, t, c, extent, title, sliced.replace(
+            "2-D slice", "slice").replace("z_1, z_2 varied", "z_1 varied, z_2 per curve"))
+
+    if noise_dim == 1:
+        z = t[:, None]
+        mapped = _generate(generate, z)  # (P, 2)
+        lo, hi = _bounds(data, mapped)
+        fig, ax = plt.subplots(figsize=_figsize_2d(lo, hi, 5, extra=1.2))
+        _draw_data_2d(ax, data, plt)
+        from matplotlib.collections import LineCollection
+
+        segments = numpy.stack([mapped[:-1], mapped[1:]], axis=1)  # (P-1, 2, 2)
+        curve = LineCollection(segments, cmap="viridis", lw=1.5, zorder=2)
+        curve.set_array((t[:-1] + t[1:]) / 2)
+        ax.add_collection(curve)
+        dots = _generate(generate, c[:, None])
+        ax.scatter(dots[:, 0], dots[:, 1], c=c, cmap="viridis", s=14, edgecolor="k", lw=0.4, zorder=3,
+                   label=f"z every {c[1] - c[0]:.2g}")
+        _colorbar(fig, ax, curve, "z")
+        heading = "G's map of the noise line z in [-{0:g}, {0:g}]".format(extent)
+    else:
+        grid = numpy.zeros((2, lines, points_per_line, noise_dim))
+        grid[0, :, :, 0], grid[0, :, :, 1] = t[None, :], c[:, None]  # family 1: z_1 varies along a line
+        grid[1, :, :, 0], grid[1, :, :, 1] = c[:, None], t[None, :]  # family 2: z_2 varies
+        mapped = _generate(generate, grid.reshape(-1, noise_dim)).reshape(2, lines, points_per_line, 2)
+        mapped = numpy.where(numpy.isfinite(mapped), mapped, numpy.nan)  # NaN breaks a line; inf would not
+        lo, hi = _bounds(data, mapped.reshape(-1, 2))
+        extra = 1.4 if shade and noise_dim == 2 else 0.0  # room for the shading's colour bar
+        fig, ax = plt.subplots(figsize=_figsize_2d(lo, hi, 5.4, extra))
+        _draw_data_2d(ax, data, plt)
+        if shade and noise_dim == 2:  # in a slice the other coordinates' mass is missing: not p_G
+            _shade_cells(ax, fig, generate, c)
+        from matplotlib.collections import LineCollection
+        from matplotlib.lines import Line2D
+
+        shades = numpy.linspace(0.35, 1.0, lines)  # light to dark as the fixed coordinate grows
+        widths = numpy.where(numpy.isclose(c, 0), 1.8, 0.7)
+        for family, cmap in ((0, "Blues"), (1, "Oranges")):
+            ax.add_collection(LineCollection(list(mapped[family]), colors=plt.get_cmap(cmap)(shades),
+                                             linewidths=widths, zorder=2))
+        origin = _generate(generate, numpy.zeros((1, noise_dim)))
+        ax.scatter(origin[:, 0], origin[:, 1], marker="*", s=90, color="k", zorder=4, label="G(0)")
+        handles = [Line2D([], [], color=plt.get_cmap("Blues")(0.8), label="z_1 varies, z_2 fixed"),
+                   Line2D([], [], color=plt.get_cmap("Oranges")(0.8), label="z_2 varies, z_1 fixed")]
+        ax.legend(handles=handles + ax.get_legend_handles_labels()[0], loc="upper right", fontsize=7)
+        heading = (f"G's map of a {lines} x {lines} noise grid over [-{extent:g}, {extent:g}]^2"
+                   "\n(darker lines: larger fixed coordinate; thick: z = 0)")
+    ax.set_xlim(lo[0], hi[0])
+    ax.set_ylim(lo[1], hi[1])
+    ax.set_aspect("equal")
+    if noise_dim == 1 and ax.get_legend_handles_labels()[0]:
+        ax.legend(loc="upper right", fontsize=7)
+    _note(ax, mapped.reshape(-1, 2), lo, hi, what="mapped points")
+    ax.set_title((title or heading) + (f"\n{sliced}" if sliced else ""), fontsize=9)
+    fig.tight_layout()
+    return fig
+
+
+def _shade_cells(ax, fig, generate, c):
+    """Fill each grid cell by log10 of G's density there, phi(z) / |det dG/dz|; hatch turned-over cells.
+
+    |det dG/dz| is the area of the mapped cell over its area in noise space (the shoelace formula:
+    one finite difference per cell), and phi(z) the N(0, I) density at the cell's centre; their
+    ratio is the change of variables p_G(G(z)) = phi(z) / |det dG/dz|, branch by branch where G folds.
+    """
+    from matplotlib.collections import PolyCollection
+
+    Z1, Z2 = numpy.meshgrid(c, c)  # (L, L), row = z_2
+    corners = _generate(generate, numpy.stack([Z1.ravel(), Z2.ravel()], axis=1)).reshape(len(c), len(c), 2)
+    quads = numpy.stack([corners[:-1, :-1], corners[:-1, 1:], corners[1:, 1:], corners[1:, :-1]],
+                        axis=2).reshape(-1, 4, 2)  # (cells, 4, 2), corners in order round the cell
+    det = _shoelace(quads) / (c[1] - c[0]) ** 2  # signed det dG/dz per cell  (cells,)
+    centres = (c[:-1] + c[1:]) / 2
+    C1, C2 = numpy.meshgrid(centres, centres)
+    phi = numpy.exp(-(C1**2 + C2**2).ravel() / 2) / (2 * math.pi)  # N(0, I_2) density  (cells,)
+    ok = numpy.all(numpy.isfinite(quads), axis=(1, 2)) & numpy.isfinite(det) & (det != 0)
+    if not ok.any():
+        return
+    log_density = numpy.log10(phi[ok] / numpy.abs(det[ok]))
+    flipped = numpy.sign(det[ok]) != numpy.sign(numpy.median(det[ok]))  # against most cells' orientation
+    cells = PolyCollection(quads[ok], array=log_density, cmap="Greys", alpha=0.6, lw=0, zorder=0.5)
+    top = numpy.percentile(log_density, 99)
+    cells.set_clim(top - 3, top)  # three decades: the far tails of N(0, I) would make all else white
+    ax.add_collection(cells)
+    if flipped.any():  # hatched, not outlined: the lines of the grid run along every cell's edges
+        ax.add_collection(PolyCollection(quads[ok][flipped], facecolors="none", edgecolors="C3", lw=0,
+                                         hatch="////", zorder=0.6))
+    _colorbar(fig, ax, cells, "log10 p_G on the mesh = log10 phi(z) / |det dG/dz|" + (
+        "\n(red hatching: cell turned over, G folds here)" if flipped.any() else ""))
+
+
+def _manifold_1d(plt, generate, noise_dim, data, t, c, extent, title, sliced):
+    """x = G(z) against z, beside p_data (and p_G from the map when the noise is 1-D)."""
+    fig, (ax, side) = plt.subplots(1, 2, figsize=(8, 4.5), sharey=True,
+                                   gridspec_kw={"width_ratios": (3, 1)})
+    if noise_dim == 1:
+        z = numpy.linspace(-extent, extent, 4001)[:, None]  # fine: p_G below is a weighted histogram of it
+        curves = _generate(generate, z)[None, :, 0]  # (1, P)
+        ax.plot(z[:, 0], curves[0], color="g", lw=1.5, label="x = G(z)")
+        zs = z[:, 0]
+    else:
+        z = numpy.zeros((len(c), len(t), noise_dim))
+        z[:, :, 0], z[:, :, 1] = t[None, :], c[:, None]
+        curves = _generate(generate, z.reshape(-1, noise_dim))[:, 0].reshape(len(c), len(t))
+        colours = plt.get_cmap("Blues")(numpy.linspace(0.35, 1.0, len(c)))
+        for j in range(len(c)):
+            ax.plot(t, curves[j], color=colours[j], lw=1.8 if numpy.isclose(c[j], 0) else 0.7)
+        zs = t
+    lo, hi = _bounds(data, curves.reshape(-1, 1))
+    _draw_data_on_side(side, data, lo, hi)
+    if noise_dim == 1:
+        # p_G by the change of variables: each x = G(z) carries the prior's mass phi(z) dz.
+        weights = numpy.exp(-zs**2 / 2) / math.sqrt(2 * math.pi) * (zs[1] - zs[0])
+        x = curves[0]
+        keep = numpy.isfinite(x) & (x >= lo[0]) & (x <= hi[0])
+        if keep.any():
+            edges = numpy.linspace(lo[0], hi[0], 81)
+            mass, _ = numpy.histogram(x[keep], bins=edges, weights=weights[keep])
+            side.stairs(mass / (edges[1] - edges[0]), edges, orientation="horizontal", color="g",
+                        label="p_G (from the map)")
+    ax.set_xlim(-extent, extent)
+    ax.set_ylim(lo[0], hi[0])
+    ax.set_xlabel("z" if noise_dim == 1 else "z_1 (darker curves: larger z_2; thick: z_2 = 0)")
+    ax.set_ylabel("x")
+    ax.axvline(0, color="gray", lw=0.5)
+    if noise_dim == 1:
+        ax.legend(loc="upper left", fontsize=8)
+    side.set_xlabel("density")
+    if side.get_legend_handles_labels()[0]:
+        side.legend(fontsize=7, loc="upper right")
+    ax.set_title((title or "G's map: flat stretches of G(z) pile up mass in p_G")
+                 + (f"\n{sliced}" if sliced else ""), fontsize=9)
+    fig.tight_layout()
+    return fig
+
+
+def _draw_data_on_side(side, data, lo, hi, bins=80):
+    """p_data turned on its side, sharing the x axis (vertical here) with the map."""
+    if data.density is not None:
+        grid = numpy.linspace(lo[0], hi[0], 400)
+        side.plot(data.density(grid[:, None]), grid, "k:", lw=1.5, label="p_data")
+    elif data.real is not None:
+        real = _inside(data.real, lo, hi)[:, 0]
+        if len(real):
+            side.hist(real, bins=bins, range=(lo[0], hi[0]), density=True, histtype="step", color="k",
+                      orientation="horizontal", label="p_data (real points)")
+
+
+def training_frame(samples, discriminate, target, real=None, iteration=None, window=None, resolution=100,
+                   title=None, figsize=None):
+    """One frame of a training animation: G's samples over D's surface and the data.
+
+    2-D: D(x) as a colour map (``resolution`` cells a side, coarse to keep a frame cheap), the
+    data, G's samples as black dots. 1-D: p_data (black dotted), p_G (green), D(x) (blue dashed,
+    right axis), as in Goodfellow et al. (2014), Fig. 1. ``discriminate`` may be None (no D).
+
+    The window depends on the target only, not the samples, so that the frames of a run line up;
+    pass ``window=(lo, hi)`` to choose it. Samples off it are counted in a note.
+    """
+    plt = _pyplot()
+    data = _Data(target, real).require()
+    _check_surface_dim(data)
+    samples = _points("samples", samples, data.dim)
+    if window is None:
+        lo, hi = _bounds(data, None, widen=False)
+    else:
+        lo, hi = (numpy.asarray(w, dtype=numpy.float64).reshape(data.dim) for w in window)
+        if not (numpy.all(numpy.isfinite(lo)) and numpy.all(numpy.isfinite(hi)) and numpy.all(hi > lo)):
+            raise ValueError(f"window must be (lo, hi), finite, with lo < hi, got {window!r}")
+    if figsize is None:
+        figsize = _figsize_2d(lo, hi, 4, extra=1.0) if data.dim == 2 else (5, 3.4)
+    fig, ax = plt.subplots(figsize=figsize)
+    if data.dim == 2:
+        if discriminate is not None:
+            _colorbar(fig, ax, _surface(ax, discriminate, lo, hi, resolution), "D(x)")
+        _draw_data_2d(ax, data, plt, real_color="0.55", mode_color="lime")
+        shown = _finite_rows(samples)
+        ax.scatter(shown[:, 0], shown[:, 1], s=1, color="k", alpha=0.4, zorder=2)
+        ax.set_xlim(lo[0], hi[0])
+        ax.set_ylim(lo[1], hi[1])
+        ax.set_aspect("equal")
+    else:
+        _draw_data_1d(ax, data, lo, hi, bins=60)
+        _hist_1d(ax, samples, lo, hi, bins=60, histtype="step", color="g", label="p_G")
+        ax.set_xlim(lo[0], hi[0])
+        ax.set_ylabel("density")
+        if discriminate is not None:
+            right = ax.twinx()
+            grid = numpy.linspace(lo[0], hi[0], 200)
+            right.plot(grid, _evaluate(discriminate, grid[:, None]), "b--", lw=1.2, label="D(x)")
+            right.axhline(0.5, color="b", ls=":", lw=0.6)
+            right.set_ylim(0, 1)
+            right.set_ylabel("D(x)")
+            right.legend(loc="upper right", fontsize=7)
+        ax.legend(loc="upper left", fontsize=7)
+    _note(ax, samples, lo, hi)
+    if title is None:
+        title = "G's samples over D(x)" if iteration is None else f"iteration {iteration}"
+    ax.set_title(title, fontsize=9)
+    fig.tight_layout()
+    return fig
+
+
+# -- writing figures and animations --------------------------------------------------------------
 
 def save(fig, path, dpi=110):
     """Write ``fig`` to ``path`` as a PNG, atomically, and close it."""
@@ -140,8 +697,100 @@ def save_gif(frames, path, fps=8):
     """Write RGB frames (each (height, width, 3), same size) to ``path`` as a looping GIF, atomically."""
     from PIL import Image  # installed with matplotlib
 
-    images = [Image.fromarray(frame) for frame in frames]
+    frames = list(frames)
+    if not frames:
+        raise ValueError(f"frames is empty: save_gif needs at least one frame to write {os.fspath(path)!r}")
+    shape = numpy.shape(frames[0])
+    for i, frame in enumerate(frames):
+        if numpy.shape(frame) != shape or len(shape) != 3 or shape[2] != 3:
+            raise ValueError(f"frames must all be RGB images of one shape (height, width, 3): frame 0 has "
+                             f"shape {shape}, frame {i} has shape {numpy.shape(frame)}")
+    images = [Image.fromarray(numpy.asarray(frame, dtype=numpy.uint8)) for frame in frames]
     buffer = io.BytesIO()
     images[0].save(buffer, format="GIF", save_all=True, append_images=images[1:],
                    duration=int(1000 / fps), loop=0)
     atomic_write(path, lambda f: f.write(buffer.getvalue()))
+
+
+class NoDisplayError(RuntimeError):
+    """No window can be opened here (no display, or no GUI toolkit for matplotlib)."""
+
+
+class LiveView:
+    """A window that shows training frames as they are drawn, when the machine has a display.
+
+    ``LiveView()`` switches pyplot to a backend that opens windows (the one in use if it does,
+    else the first of matplotlib's own list that loads: macosx, qtagg, gtk4agg, gtk3agg, tkagg,
+    wxagg) and raises ``NoDisplayError``, saying why, when none can: on a server, in CI, over
+    ssh without X forwarding. Frames are then best written with ``figure_to_image`` and
+    ``save_gif``. Use::
+
+        try:
+            view = LiveView()
+        except NoDisplayError as error:
+            view = None
+            print(error)
+        ...
+        image = view.show(training_frame(samples, gan.discriminate, target, iteration=i))
+
+    ``show`` returns the frame as an RGB array, so the same frames can go into a GIF. Closing the
+    window does not stop training; ``show`` then only renders. ``close()`` closes the window and
+    puts the previous backend back. ``backend`` names the one to use; ``pause`` is how long, in
+    seconds, the window's event loop runs after each frame to repaint.
+    """
+
+    def __init__(self, title="minigan: training", backend=None, pause=0.001):
+        plt = _pyplot()
+        self._plt, self._pause, self._image = plt, pause, None
+        self._previous = plt.get_backend()
+        current = self._previous.lower()
+        if backend:
+            candidates = [backend]
+        else:
+            candidates = [current] if current in _WINDOW_BACKENDS else list(_WINDOW_BACKENDS)
+        reasons = []
+        for name in candidates:
+            if name.lower() not in _WINDOW_BACKENDS:
+                reasons.append(f"{name}: draws no window")
+                continue
+            try:
+                plt.switch_backend(name)  # raises ImportError, changing nothing, when it cannot open windows
+                self._figure, ax = plt.subplots(figsize=(6, 5))
+                break
+            except ImportError as error:
+                reasons.append(f"{name}: {error}")
+            except Exception as error:  # e.g. a toolkit that loads but finds no screen (TclError)
+                reasons.append(f"{name}: {type(error).__name__}: {error}")
+                plt.switch_backend(self._previous)
+        else:
+            raise NoDisplayError("LiveView needs a display and a matplotlib backend that opens windows; "
+                                 "none works here (" + "; ".join(reasons) + "). Draw frames with "
+                                 "training_frame and write them with figure_to_image and save_gif instead.")
+        ax.set_axis_off()
+        self._ax = ax
+        self._figure.canvas.manager.set_window_title(title)
+        self._figure.subplots_adjust(0, 0, 1, 1)
+        plt.show(block=False)
+
+    def show(self, frame):
+        """Show ``frame`` (a Figure, which is rendered and closed, or an RGB array); return the RGB array."""
+        image = figure_to_image(frame) if hasattr(frame, "canvas") else numpy.asarray(frame)
+        if not self._plt.fignum_exists(self._figure.number):
+            return image  # the window was closed: keep training, stop drawing
+        if self._image is None:
+            self._image = self._ax.imshow(image)
+        else:
+            self._image.set_data(image)
+        self._figure.canvas.draw_idle()
+        self._figure.canvas.start_event_loop(self._pause)  # let the window repaint and answer its events
+        return image
+
+    def close(self):
+        self._plt.close(self._figure)
+        self._plt.switch_backend(self._previous)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()

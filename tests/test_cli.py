@@ -27,7 +27,8 @@ def test_train_writes_every_output(tmp_path, capsys):
     assert summary["metrics"]["modes_total"] == 8 and summary["iteration"] == 40
     assert summary["settings"]["dataset"] == "ring" and summary["settings"]["objective"] == "non-saturating"
     rows = (out / "history.csv").read_text().splitlines()
-    assert rows[0] == "iteration,loss_D,loss_G,mean_D_real,mean_D_fake,grad_norm_G,grad_norm_D" and len(rows) == 41
+    assert rows[0] == "iteration,loss_D,loss_G,mean_D_real,mean_D_fake,grad_norm_G,grad_norm_D,jsd_estimate"
+    assert len(rows) == 41
     assert rows[-1].startswith("40,")
     for png in ("samples.png", "decision.png", "history.png"):
         assert (out / png).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
@@ -134,10 +135,10 @@ def test_divergence_stops_naming_the_iteration_and_keeps_the_last_good_checkpoin
             "--log-every", "1", "--checkpoint-every", "1", "--no-plots", "--out", str(out)]
     assert main(argv) == 1
     err = capsys.readouterr().err
-    assert "became non-finite at iteration" in err and "last good checkpoint" in err
+    assert "became non-finite at iteration" in err and "its checkpoint is saved in" in err
     gan, _ = checkpoint.load(out / "checkpoint.npz")
     bad = int(err.split("at iteration ")[1].split(";")[0])
-    assert gan.iteration == bad - 1
+    assert gan.iteration == bad - 1 and f"the GAN is back as it was after iteration {bad - 1}" in err
     assert all(np.all(np.isfinite(p)) for p in gan.G.params.values())
 
 

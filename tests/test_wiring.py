@@ -132,7 +132,7 @@ def test_each_preset_reaches_the_gan_it_builds(dataset):
     assert gan.G.sizes == (preset["noise_dim"], *preset["g_hidden"], target.dim)
     assert gan.D.sizes == (target.dim, *preset["d_hidden"], 1)
     assert gan.G.hidden_activation == preset["g_activation"] and gan.D.hidden_activation == "leaky_relu"
-    assert gan.seed == 4 and gan.standardize is not None
+    assert gan.seed == 4 and (gan.standardize is not None) == preset["standardize"]
 
 
 @pytest.mark.parametrize("dataset", sorted(presets.PRESETS))
