@@ -59,6 +59,19 @@ def _grid(lo, hi, n):
     return numpy.linspace(lo, hi, n + 1)
 
 
+MASS_TOLERANCE = 0.01  # how far from 1 a density's integral over [lo, hi] may be
+
+
+def _check_mass(values, x, name, lo, hi):
+    """Refuse a range that leaves out (or a function that is not) a density: its integral over
+    [lo, hi] must be 1 within MASS_TOLERANCE. A range holding half of one density's mass gives a
+    JSD near half the true one, silently, so it is refused instead."""
+    mass = _simpson(values, x)
+    if not abs(mass - 1) <= MASS_TOLERANCE:
+        raise ValueError(f"{name} integrates to {mass:.4g} over [lo, hi] = [{lo:g}, {hi:g}], not 1: widen the range "
+                         f"to hold (nearly) all of its mass, or use a grid (n) fine enough to resolve it")
+
+
 def _xlogy(x, y):
     """x log y with 0 log 0 = 0 (the limit), elementwise."""
     out = numpy.zeros_like(x)
@@ -73,10 +86,14 @@ def jsd(p, q, lo, hi, n=200_000):
         JSD(P || Q) = 1/2 int p log(2p / (p + q)) dx + 1/2 int q log(2q / (p + q)) dx
 
     0 for identical densities, log 2 for disjoint ones. [lo, hi] must hold (nearly) all of both
-    densities' mass; the grid of n intervals must resolve their narrowest feature.
+    densities' mass, and the grid of n intervals must resolve their narrowest feature: a ValueError
+    says so when either does not integrate to 1 +- 1% there (N(0, 1) against N(8, 1) on [0, 8],
+    which holds half of each, would give 0.346 nats for the true 0.693).
     """
     x = _grid(lo, hi, n)
     a, b = numpy.asarray(p(x), dtype=numpy.float64), numpy.asarray(q(x), dtype=numpy.float64)
+    _check_mass(a, x, "p", lo, hi)
+    _check_mass(b, x, "q", lo, hi)
     m = (a + b) / 2
     integrand = 0.5 * _xlogy(a, a / numpy.where(m > 0, m, 1)) + 0.5 * _xlogy(b, b / numpy.where(m > 0, m, 1))
     return _simpson(integrand, x)
@@ -90,6 +107,7 @@ def kl(p, q, lo, hi, n=200_000):
     """
     x = _grid(lo, hi, n)
     a, b = numpy.asarray(p(x), dtype=numpy.float64), numpy.asarray(q(x), dtype=numpy.float64)
+    _check_mass(a, x, "p", lo, hi)  # (q need not be a density: KL against 1 is the negative entropy)
     if numpy.any((a > 0) & (b <= 0)):
         return math.inf
     return _simpson(_xlogy(a, a / numpy.where(b > 0, b, 1)), x)
@@ -104,6 +122,8 @@ def value_function(p_data, p_g, d, lo, hi, n=200_000):
     """
     x = _grid(lo, hi, n)
     a, b = numpy.asarray(p_data(x), dtype=numpy.float64), numpy.asarray(p_g(x), dtype=numpy.float64)
+    _check_mass(a, x, "p_data", lo, hi)
+    _check_mass(b, x, "p_g", lo, hi)
     dx = numpy.clip(numpy.asarray(d(x), dtype=numpy.float64), 5e-324, 1 - 2.0**-53)
     integrand = _xlogy(a, dx) + _xlogy(b, 1 - dx)
     return _simpson(integrand, x)

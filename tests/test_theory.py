@@ -93,3 +93,21 @@ def test_kl_of_gaussians_has_its_closed_form():
     got = theory.kl(theory.gaussian_density(m1, s1), theory.gaussian_density(m2, s2), -20, 20)
     assert got == pytest.approx(exact, abs=1e-9)
     assert theory.kl(uniform(0, 2), uniform(0, 1), -1, 3) == math.inf  # P has mass where Q has none
+
+
+def test_a_range_that_leaves_out_mass_is_refused_not_answered_wrongly():
+    """N(0, 1) against N(8, 1) on [0, 8] holds half of each density: the quadrature would say 0.346
+    nats for a JSD of 0.693. Refused, naming the density and its mass; a wide range answers."""
+    p, q = theory.gaussian_density(0.0, 1.0), theory.gaussian_density(8.0, 1.0)
+    assert theory.jsd(p, q, -10, 18) == pytest.approx(LOG2, abs=1e-3)
+    with pytest.raises(ValueError) as excinfo:
+        theory.jsd(p, q, 0, 8)
+    assert str(excinfo.value) == ("p integrates to 0.5 over [lo, hi] = [0, 8], not 1: widen the range to hold "
+                                  "(nearly) all of its mass, or use a grid (n) fine enough to resolve it")
+    with pytest.raises(ValueError, match="^q integrates to 0.5"):
+        theory.jsd(p, q, -10, 8)  # all of p, half of q
+    with pytest.raises(ValueError, match="^p_g integrates to 0.5"):
+        theory.value_function(p, q, lambda x: np.full_like(x, 0.5), -10, 8)
+    with pytest.raises(ValueError, match="^p integrates to 0.5"):
+        theory.kl(p, q, 0, 20)
+    assert theory.kl(p, lambda x: np.ones_like(x), -10, 10) < 0  # q need not be a density: -H(p)
