@@ -306,11 +306,11 @@ def _frames(args, gan, target, real, remaining):
         return None, None
     live = None
     if args.live:
-        from . import plots
+        from .animation import LiveView, NoDisplayError
 
         try:
-            live = plots.LiveView()
-        except plots.NoDisplayError as exc:
+            live = LiveView()
+        except NoDisplayError as exc:
             print(f"minigan: --live: {exc}; training goes on without the window", file=sys.stderr)
     every = max(1, remaining // (args.frames - 1))
     return outputs.Frames(target, real, every, live), every

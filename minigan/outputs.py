@@ -118,7 +118,9 @@ def _figures(out, gan, target, samples, real):
     save("samples.png", plots.samples_figure(samples, target, f"G's samples after {gan.iteration} iterations",
                                              real=real))
     save("decision.png", plots.decision_figure(gan.discriminate, target, samples, real=real))
-    save("manifold.png", plots.manifold_figure(generator_of(gan), gan.noise_dim, real=real, target=target))
+    from .manifold import manifold_figure
+
+    save("manifold.png", manifold_figure(generator_of(gan), gan.noise_dim, real=real, target=target))
     return names
 
 
@@ -161,8 +163,9 @@ class Frames:
 
     def __call__(self, gan):
         from . import plots
+        from .animation import training_frame
 
-        figure = plots.training_frame(gan.sample(FRAME_SAMPLES), gan.discriminate, self.target,
+        figure = training_frame(gan.sample(FRAME_SAMPLES), gan.discriminate, self.target,
                                       real=None if hasattr(self.target, "modes") else self.real,
                                       iteration=gan.iteration)
         image = plots.figure_to_image(figure)

@@ -15,7 +15,7 @@ matplotlib.use("Agg")  # noqa: E402  (before pyplot: tests never open a window)
 import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib.collections import LineCollection, QuadMesh  # noqa: E402
 
-from minigan import plots  # noqa: E402
+from minigan import animation, manifold, plots  # noqa: E402
 
 
 class Mixture:
@@ -161,7 +161,7 @@ def affine(z):
 
 @pytest.mark.parametrize("noise_dim", [2, 3])
 def test_manifold_figure_maps_each_grid_line_through_generate(noise_dim):
-    fig = plots.manifold_figure(affine, noise_dim, real=REAL_2D, lines=5, points_per_line=11)
+    fig = manifold.manifold_figure(affine, noise_dim, real=REAL_2D, lines=5, points_per_line=11)
     ax = fig.axes[0]
     along, across = [c for c in ax.collections if isinstance(c, LineCollection)]
     t, c = numpy.linspace(-3, 3, 11), numpy.linspace(-3, 3, 5)
@@ -173,7 +173,7 @@ def test_manifold_figure_maps_each_grid_line_through_generate(noise_dim):
 
 
 def test_manifold_figure_with_1d_noise_maps_a_line():
-    fig = plots.manifold_figure(lambda z: numpy.concatenate([2 * z + 1, -z], axis=1), 1, target=SQUARE,
+    fig = manifold.manifold_figure(lambda z: numpy.concatenate([2 * z + 1, -z], axis=1), 1, target=SQUARE,
                                 points_per_line=7)
     curve = [c for c in fig.axes[0].collections if isinstance(c, LineCollection)][0]
     z = numpy.linspace(-3, 3, 7)
@@ -181,7 +181,7 @@ def test_manifold_figure_with_1d_noise_maps_a_line():
 
 
 def test_manifold_figure_of_1d_data_plots_the_map_and_p_g_by_change_of_variables():
-    fig = plots.manifold_figure(lambda z: 2 * z + 1, 1, real=REAL_1D)
+    fig = manifold.manifold_figure(lambda z: 2 * z + 1, 1, real=REAL_1D)
     the_map, side = fig.axes
     xy = the_map.lines[0].get_xydata()
     numpy.testing.assert_allclose(xy[:, 1], 2 * xy[:, 0] + 1)
@@ -194,7 +194,7 @@ def test_manifold_figure_of_1d_data_plots_the_map_and_p_g_by_change_of_variables
 @pytest.mark.parametrize("target, real, dim", [(SQUARE, None, 2), (Shape(2), REAL_2D, 2),
                                                (TWO, None, 1), (Shape(1), REAL_1D, 1)])
 def test_training_frame_is_titled_with_the_iteration_on_a_coarse_grid(target, real, dim):
-    fig = plots.training_frame(samples(dim), D, target, real=real, iteration=40)
+    fig = animation.training_frame(samples(dim), D, target, real=real, iteration=40)
     assert "iteration 40" in fig.axes[0].get_title()
     if dim == 2:
         mesh = [c for c in fig.axes[0].collections if isinstance(c, QuadMesh)][0]
@@ -210,8 +210,8 @@ def test_every_figure_draws_what_a_diverged_run_produces(dim, target, real, kind
     x = {"nan-inf-far": diverged(dim), "all-nan": numpy.full((20, dim), numpy.nan),
          "empty": numpy.zeros((0, dim))}[kind]
     figures = [plots.samples_figure(x, target, real=real), plots.decision_figure(D, target, x, real=real),
-               plots.training_frame(x, D, target, real=real, iteration=1),
-               plots.manifold_figure(lambda z: numpy.where(z[:, :1] > 2, numpy.nan, z[:, :dim] * 1e3), 2,
+               animation.training_frame(x, D, target, real=real, iteration=1),
+               manifold.manifold_figure(lambda z: numpy.where(z[:, :1] > 2, numpy.nan, z[:, :dim] * 1e3), 2,
                                      real=real, target=target)]
     for fig in figures:
         for ax in fig.axes[:1]:
@@ -238,6 +238,6 @@ def test_save_writes_a_png_atomically(tmp_path):
 def test_live_view_without_a_display_says_so(monkeypatch):
     monkeypatch.delenv("DISPLAY", raising=False)
     monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
-    with pytest.raises(plots.NoDisplayError, match="needs a display"):
-        plots.LiveView()
+    with pytest.raises(animation.NoDisplayError, match="needs a display"):
+        animation.LiveView()
     assert matplotlib.get_backend().lower() == "agg"  # the failed attempt left the backend alone
