@@ -24,12 +24,13 @@ on samples alone, with V(G_i, D) by Monte Carlo on fresh samples (``theory.value
 import argparse
 import math
 import os
+import time
 
 import numpy as np
 
 import minigan
 from minigan import MLP, Adam, discriminator_gradients, theory
-from minigan.optim import linear_decay
+from minigan.trainer import linear_decay
 
 # -- settings --------------------------------------------------------------------------------
 MU = (2.5, 1.5, 0.6)  # P_G_i = N(mu_i, 1): G_1 far from P_data = N(0, 1), G_3 close
@@ -78,8 +79,10 @@ def max_value(mu):
     return theory.max_value(theory.gaussian_density(0.0, 1.0), theory.gaussian_density(mu, 1.0), LO, HI, n=20000)
 
 
-def train_discriminator(mu, steps, rng, seed=SEED, batch=BATCH):
-    """A minigan D trained on samples alone, as in a GAN's inner loop, against P_G = N(mu, 1)."""
+def train_discriminator(mu, steps, rng, seed=SEED, batch=BATCH, progress=None):
+    """A minigan D trained on samples alone, as in a GAN's inner loop, against P_G = N(mu, 1).
+
+    ``progress(step)``, if given, is called after each step (the script prints progress with it)."""
     D = MLP((1, *HIDDEN, 1), hidden_activation="tanh", rng=seed, dtype=np.float64)
     opt = Adam(D.params, lr=LR, betas=(0.5, 0.999))
     for step in range(steps):
@@ -88,6 +91,8 @@ def train_discriminator(mu, steps, rng, seed=SEED, batch=BATCH):
         _, grads, _, _ = discriminator_gradients(D, real, fake)
         opt.lr = LR * linear_decay(step, steps)
         opt.step(grads)
+        if progress is not None:
+            progress(step + 1)
     return D
 
 
@@ -106,9 +111,22 @@ if __name__ == "__main__":
     parser.add_argument("--out", default="runs/demos", help="folder for the figure")
     args = parser.parse_args()
     steps, n_mc = (QUICK_STEPS, QUICK_MC) if args.quick else (STEPS, MC)
+    smoke = "--quick smoke run, not a result: " if args.quick else ""
+    if args.quick:
+        print(f"--quick: a smoke run of {steps} D steps per generator and {n_mc:,} Monte Carlo samples (the full "
+              f"run has {STEPS} and {MC:,}) to check the script runs; its D-trained numbers are not results "
+              f"(the quadratures are the full run's)")
     os.makedirs(args.out, exist_ok=True)
     minigan.use("numpy")  # the quadratures are on host arrays, and they call D
     rng = np.random.default_rng(SEED)
+    start = time.perf_counter()
+
+    def progress(i, step):
+        """A line at every tenth of all D training (the rest of the run takes a few seconds)."""
+        done = (i - 1) * steps + step
+        if (done * 10) // (len(MU) * steps) > ((done - 1) * 10) // (len(MU) * steps):
+            print(f"  {100 * done / (len(MU) * steps):.0f}% of D training (G_{i}, step {step}/{steps}), "
+                  f"{time.perf_counter() - start:.0f} s", flush=True)
 
     curves, peaks, exact, trained = [], [], [], []
     for i, mu in enumerate(MU, start=1):
@@ -117,7 +135,7 @@ if __name__ == "__main__":
         exact.append(max_value(mu))
         print(f"G_{i} = N({mu:g}, 1): max_s V(G_{i}, D_s) = {peaks[-1][1]:.7f} at s = {peaks[-1][0]:.5f}; "
               f"-2 log 2 + 2 JSD = {exact[-1]:.7f} (difference {abs(peaks[-1][1] - exact[-1]):.1e})")
-        D = train_discriminator(mu, steps, rng, seed=SEED + i)
+        D = train_discriminator(mu, steps, rng, seed=SEED + i, progress=lambda step: progress(i, step))
         trained.append(value_mc(D, mu, n_mc, rng))
         d_of = lambda x: minigan.to_numpy(minigan.losses.sigmoid(D.forward(x[:, None])[0]))[:, 0]  # noqa: E731
         v_exact = theory.value_function(theory.gaussian_density(0.0, 1.0), theory.gaussian_density(mu, 1.0), d_of,
@@ -126,8 +144,12 @@ if __name__ == "__main__":
               f"({n_mc:,} samples of each; {trained[-1] - exact[-1]:+.4f} from the maximum), "
               f"{v_exact:.4f} by quadrature ({v_exact - exact[-1]:+.4f})")
     best = int(np.argmin(exact))
-    print(f"G* = arg min_i max_D V(G_i, D) = G_{best + 1} (N({MU[best]:g}, 1)); "
-          f"worst |trained D's V - max V| = {max(abs(e - t) for e, t in zip(exact, trained)):.4f} nats")
+    closest = int(np.argmin(np.abs(MU)))
+    worst_search = max(abs(v - e) for (_, v), e in zip(peaks, exact))
+    worst_trained = max(abs(e - t) for e, t in zip(exact, trained))
+    print(f"G* = arg min_i max_D V(G_i, D) = G_{best + 1} (N({MU[best]:g}, 1)), "
+          f"{'the' if best == closest else 'not the'} generator closest to P_data; "
+          f"worst |trained D's V - max V| = {worst_trained:.4f} nats")
 
     plt = _pyplot()
     fig, (a, b, c) = plt.subplots(1, 3, figsize=(15, 4.3), gridspec_kw={"width_ratios": [1, 1.3, 1]})
@@ -145,7 +167,7 @@ if __name__ == "__main__":
                xytext=(25, 30), fontsize=8, arrowprops={"arrowstyle": "->", "lw": 0.8})
     b.axhline(-2 * math.log(2), color="0.6", ls="--", lw=0.8, label="-2 log 2: D = 1/2 (s = 0), for every G")
     b.set(xlabel="s: the discriminator D_s(x) = sigmoid(s^2/2 - s x)", ylabel="V(G_i, D_s)", ylim=(-2.2, -0.3),
-          title="each maximum is -2 log 2 + 2 JSD(P_data || P_G_i)")
+          title=f"each maximum equals -2 log 2 + 2 JSD(P_data || P_G_i) to {worst_search:.0e}")
     b.legend(fontsize=8, loc="lower right")
     positions = np.arange(len(MU))
     floor = -2 * math.log(2)  # bars rise from V's least possible maximum: their heights are 2 JSD
@@ -157,9 +179,12 @@ if __name__ == "__main__":
         c.annotate(f"{e:.3f}\n{t:.3f}", (p, max(e, t)), textcoords="offset points", xytext=(0, 3),
                    ha="center", fontsize=7)
     c.set_xticks(positions, [f"G_{i + 1}" + (" = G*" if i == best else "") for i in positions])
-    c.set(ylabel="max_D V(G_i, D)", title=f"the maxima, reached by minigan D's ({steps} steps)",
+    c.set(ylabel="max_D V(G_i, D)",
+          title=f"minigan D's trained {steps} steps:\nwithin {worst_trained:.4f} nats of the maxima",
           ylim=(-2 * math.log(2) - 0.05, max(exact) + 0.25))
     c.legend(fontsize=7, loc="upper right")
+    if args.quick:
+        fig.suptitle(f"{smoke}D trained {steps} steps, V by Monte Carlo on {n_mc:,} samples", fontsize=10)
     fig.tight_layout()
     save(fig, os.path.join(args.out, "best_generator.png"))
     print(f"wrote {os.path.join(args.out, 'best_generator.png')}")

@@ -14,19 +14,21 @@ draws the field a sample would feel anywhere (the streamlines).
 
 Does a sample then move along its arrow? Not exactly: G moves its weights, and every weight moves
 many samples at once (and Adam rescales each weight's step). The printed number is the mean cosine
-between each sample's move over the G step and the arrow at it.
+between each sample's move over the G step and the arrow at it. At the end the demo also prints
+what D says on the data and away from it, which is what is left to pull G by.
 
     python demos/discriminator_pull.py [--quick] [--out DIR]    # writes discriminator_pull.png and .gif
 """
 import argparse
 import os
+import time
 
 import numpy as np
 
 import minigan
 from minigan import MLP, Adam, data, discriminator_gradients, generator_gradients
 from minigan.losses import generator_loss, sigmoid
-from minigan.optim import linear_decay
+from minigan.trainer import linear_decay
 
 # -- settings --------------------------------------------------------------------------------
 TARGET = data.ring()
@@ -68,6 +70,10 @@ if __name__ == "__main__":
     parser.add_argument("--out", default="runs/demos", help="folder for the PNG and GIF")
     args = parser.parse_args()
     steps = QUICK_STEPS if args.quick else STEPS
+    smoke = "--quick smoke run, not a result: " if args.quick else ""
+    if args.quick:
+        print(f"--quick: a smoke run of {steps} steps (the full run has {STEPS}) to check the script runs; "
+              f"its numbers are not results")
     os.makedirs(args.out, exist_ok=True)
     minigan.use("numpy")  # the cosines and the figures are on host arrays; these networks need no GPU
     rng = np.random.default_rng(SEED)
@@ -96,7 +102,10 @@ if __name__ == "__main__":
     fig, axes = plt.subplots(1, len(SNAPSHOTS), figsize=(4 * len(SNAPSHOTS), 4.3))
     frame_every = max(1, steps // (QUICK_FRAMES if args.quick else FRAMES))
     frames, cosines = [], []
+    start = time.perf_counter()
     for step in range(steps + 1):
+        if step > 0 and step % max(1, steps // 10) == 0:
+            print(f"  step {step}/{steps}, {time.perf_counter() - start:.0f} s", flush=True)
         opt_g.lr = opt_d.lr = LR * linear_decay(step, steps)
         # train D
         real = TARGET.sample(BATCH, rng)  # (B, 2)
@@ -122,6 +131,8 @@ if __name__ == "__main__":
         for ax in panels:
             ax.set_title(f"step {step}: mean cos(move, arrow) = {cosines[-1]:.2f}", fontsize=9)
         if step % frame_every == 0:
+            if args.quick:
+                frame_ax.set_title(f"{smoke}step {step}", fontsize=8)
             frame.tight_layout()
             frames.append(figure_to_image(frame))
 
@@ -131,7 +142,15 @@ if __name__ == "__main__":
         print(f"step {step}: mean cosine between each sample's move over the G step and its arrow = {cosines[step]:.3f}")
     print(f"over all {steps + 1} G steps: mean cosine {cosines.mean():.3f} (first 10%: {cosines[:tenth].mean():.3f}, "
           f"last 10%: {cosines[-tenth:].mean():.3f}); {100 * np.mean(cosines > 0):.1f}% of steps have a positive mean")
-    fig.suptitle(f"D(x) (red: 'real', blue: 'fake'), and the pull -dL_G/dx that G receives at its samples "
+    # What D says at the end: on data, and on the plotted square away from every mode (> 10 sigma)
+    d_data = minigan.to_numpy(sigmoid(D.forward(TARGET.sample(10_000, rng))[0]))[:, 0]
+    far = np.min(np.linalg.norm(grid[:, None, :] - TARGET.modes[None, :, :].astype(np.float32), axis=2), axis=1) \
+        > 10 * TARGET.sigma
+    d_far = minigan.to_numpy(sigmoid(D.forward(grid[far])[0]))[:, 0]
+    print(f"at the end D says {np.median(d_data):.3f} on data (median; 5-95%: {np.percentile(d_data, 5):.3f}-"
+          f"{np.percentile(d_data, 95):.3f}) and {np.median(d_far):.3f} away from the modes (median over the "
+          f"plotted grid beyond 10 sigma of every mode; 95th percentile {np.percentile(d_far, 95):.3f})")
+    fig.suptitle(f"{smoke}D(x) (red: 'real', blue: 'fake'), and the pull -dL_G/dx that G receives at its samples "
                  f"({OBJECTIVE} loss, arrows = the gradient handed to G's backward pass)", fontsize=10)
     fig.tight_layout()
     save(fig, os.path.join(args.out, "discriminator_pull.png"))

@@ -19,14 +19,16 @@ D was fitted to the G of the steps before. We plot it twice: from the minibatch 
 exactly, with V(G_t, D_t) by quadrature on the same noise grid (what D's loss would be on infinite batches).
 
 Four runs on the 1-D Gaussian: a small and a large G learning rate, each with k = 5 and k = 1
-D steps per G step. Printed per run: the fraction of G steps that increased the true JSD, and the
-mean gap between the true JSD and D's exact estimate.
+D steps per G step. Printed per run: the fraction of G steps that increased the true JSD, the
+mean gap between the true JSD and D's exact estimate, D's lowest exact estimate and where, and
+whether the run ends within CONVERGED nats of P_data.
 
     python demos/divergence_along_training.py [--quick] [--out DIR]
 """
 import argparse
 import math
 import os
+import time
 
 import numpy as np
 
@@ -45,6 +47,7 @@ Z = np.linspace(-7.0, 7.0, 11201)  # the noise grid; z beyond +-7 carries 3e-12 
 P_Z = np.exp(-0.5 * Z * Z) / math.sqrt(2 * math.pi)  # (11201,)
 SIMPSON = np.r_[1, np.tile([4, 2], (len(Z) - 3) // 2), 4, 1] * (Z[1] - Z[0]) / 3  # weights: E_z[f] = SIMPSON @ (P_Z f)
 LO, HI, N = -6.0, 12.0, 18000  # a uniform x grid, for the normalisation check
+CONVERGED = 0.01  # a run "ends on P_data" when its true JSD at the end is below this many nats
 SEED = 0
 
 
@@ -154,11 +157,16 @@ if __name__ == "__main__":
     parser.add_argument("--out", default="runs/demos", help="folder for the figure")
     args = parser.parse_args()
     steps = QUICK_STEPS if args.quick else STEPS
+    smoke = "--quick smoke run, not a result: " if args.quick else ""
+    if args.quick:
+        print(f"--quick: a smoke run of {steps} G steps per run (the full run has {STEPS}) to check the script runs; "
+              f"its numbers are not results")
     os.makedirs(args.out, exist_ok=True)
     minigan.use("numpy")  # p_G and the quadratures are on host arrays, and they call G and D
+    start = time.perf_counter()
 
     runs = []
-    for lr_g, k in RUNS:
+    for run, (lr_g, k) in enumerate(RUNS):
         rng = np.random.default_rng(SEED)
         G = MLP((1, 16, 1), hidden_activation="tanh", rng=SEED + 1, dtype=np.float64)  # as in gaussian_1d.py
         D = MLP((1, 64, 64, 1), hidden_activation="leaky_relu", rng=SEED + 2, dtype=np.float64)
@@ -185,15 +193,23 @@ if __name__ == "__main__":
             # train G: one step through the D just trained
             _, grads_G = generator_gradients(G, D, rng.standard_normal((BATCH, 1)), "non-saturating")
             opt_g.step(grads_G)
+            done, total = run * steps + step + 1, len(RUNS) * steps  # G steps of all runs so far
+            if (done * 10) // total > ((done - 1) * 10) // total:
+                print(f"  {100 * done / total:.0f}% (lr_G {lr_g:g}, k = {k}: G step {step + 1}/{steps}), "
+                      f"{time.perf_counter() - start:.0f} s", flush=True)
         true_jsd = np.array(true_jsd)
         increased = float(np.mean(np.diff(true_jsd) > 0))
         gap = float(np.mean([true_jsd[t] - e for t, e in estimate.items()]))
+        lowest = min(estimate, key=estimate.get)  # the step where D's exact estimate is lowest
         tv, histogram = histogram_distance(G, p_g)
         runs.append(dict(lr_g=lr_g, k=k, true_jsd=true_jsd, minibatch=np.array(minibatch), estimate=estimate,
                          increased=increased, gap=gap, p_g=p_g, histogram=histogram, tv=tv))
         print(f"lr_G {lr_g:g}, k = {k}: true JSD {true_jsd[0]:.4f} -> {true_jsd[-1]:.4f} nats after {steps} G steps; "
               f"{100 * increased:.1f}% of G steps increased it; D's estimate lags it by {gap:.4f} nats on average "
               f"(mean true JSD {np.mean(true_jsd[:-1]):.4f})")
+        print(f"      ends on P_data (true JSD < {CONVERGED} nats): {'yes' if true_jsd[-1] < CONVERGED else 'no'}; "
+              f"D's exact estimate is lowest at step {lowest}: {estimate[lowest]:.3f} nats "
+              f"(true JSD there {true_jsd[lowest]:.3f})")
         print(f"      p_G integrates to {min(masses):.6f}-{max(masses):.6f} along the run; at the end it is "
               f"{tv:.4f} in total variation from a histogram of 400,000 samples of G")
 
@@ -220,7 +236,11 @@ if __name__ == "__main__":
                      f"{run['tv']:.4f} in total variation", fontsize=9)
         ax.set(xlabel="x", ylim=(0, 1.6 * max(height.max(), p_data(x).max())))
         ax.legend(fontsize=7, loc="upper left")
-    fig.suptitle("If G moves too far, D no longer measures the divergence: the true JSD against D's estimate")
+    gaps = [run["gap"] for run in runs]
+    ended = [f"lr_G = {run['lr_g']:g}, k = {run['k']}" for run in runs if run["true_jsd"][-1] < CONVERGED]
+    fig.suptitle(f"{smoke}the true JSD against D's estimate, {steps} G steps per run: the estimate lags it by "
+                 f"{min(gaps):.3f}-{max(gaps):.3f} nats on average; ending within {CONVERGED} nats of P_data: "
+                 f"{', '.join(ended) if ended else 'no run'}", fontsize=10)
     fig.tight_layout()
     save(fig, os.path.join(args.out, "divergence_along_training.png"))
     print(f"wrote {os.path.join(args.out, 'divergence_along_training.png')}")

@@ -71,10 +71,10 @@ def load(path):
 def restore(path, gan):
     """Load the state saved at ``path`` into an existing ``gan`` of the same architecture."""
     state = read(path)
-    saved = json.loads(str(state["config"]))
-    for net in ("G", "D"):
-        if saved[net] != gan.config()[net]:
-            raise ValueError(f"checkpoint {os.fspath(path)!r} holds a different {net} "
-                             f"({saved[net]}) from this GAN's ({gan.config()[net]})")
+    saved, ours = json.loads(str(state["config"])), gan.config()
+    for part in ("G", "D", "standardize"):  # another standardize would map samples to the wrong place
+        if saved.get(part) != ours[part]:
+            raise ValueError(f"checkpoint {os.fspath(path)!r} holds a different {part} "
+                             f"({saved.get(part)}) from this GAN's ({ours[part]})")
     gan.load_state_dict(state)
     return json.loads(str(state["extra"]))

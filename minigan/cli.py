@@ -357,7 +357,7 @@ def train(args):
             frames(gan)
         if gan.iteration % args.log_every == 0 or gan.iteration == settings["iterations"]:
             progress(gan, rows)
-        if gan.iteration - last_saved["iteration"] >= args.checkpoint_every:
+        if gan.iteration % args.checkpoint_every == 0 and gan.iteration > last_saved["iteration"]:
             checkpoint.save(ckpt_path, gan, settings)  # only after the rows were found finite
             last_saved["iteration"] = gan.iteration
 
@@ -369,7 +369,8 @@ def train(args):
 
     if frames is not None:
         frames(gan)  # where the run starts
-    log_every = args.log_every if frames is None else math.gcd(args.log_every, frame_every)
+    # fit calls back every log_every iterations; the callback also saves checkpoints and frames
+    log_every = math.gcd(args.log_every, args.checkpoint_every, frame_every or args.log_every)
     previous = {s: signal.signal(s, stop) for s in (signal.SIGINT, signal.SIGTERM)}
     try:
         # A diverging run overflows on its way to NaN; the check below says so in one line instead.

@@ -14,17 +14,22 @@ keeping speed out of the lesson; the bit-identity test is what keeps them honest
 Where the speed comes from (2-core CPU, float32; README "Speed", benchmarks/RESULTS.md)
 ----------------------------------------------------------------------------------------
 S1. **One block of memory per network** for its parameters, another for their gradients and
-    one each for Adam's m and v (``flat_block``): Adam then runs a dozen array operations once
-    over all of a network's entries instead of once per parameter array, and the gradient norm
-    is one dot product (Adam on 530k parameters: 10.0 ms per array, 3.0 ms over the block).
-S2. **Every intermediate written into arrays made once** (``FastPass``, the ``out=`` of NumPy's
-    functions): a new large array costs fresh memory pages from the operating system
-    (max(a, 0.2 a) on 8192 x 512: 8.8 ms into new arrays, 2.8 ms into reused ones).
+    one each for Adam's m and v (``flat_block``): Adam then makes its dozen NumPy calls once per
+    network instead of once per parameter array, and the gradient norm is one dot product. That
+    counts where arrays are small and each call's fixed cost dominates (Adam with reused
+    intermediates on a 2-128-128-2 network, 17k parameters in 6 arrays: 173 us per array, 110 us
+    over the block), hardly on large ones (2-512-512-2, 265k: 2.65 vs 2.49 ms).
+S2. **Every intermediate written into arrays made once** (``FastPass``, and the ``out=`` of
+    NumPy's functions): a new large array costs fresh memory pages from the operating system.
+    This is most of the gain on large arrays: Adam on 528k parameters takes 10.3 ms as optim.py
+    writes it (new arrays) and 4.3 ms into reused ones; max(a, 0.2 a) on 8192 x 512, 8.8 ms
+    into new arrays and 2.8 ms into reused ones.
 S3. **Less work where the lesson does more than it needs**: an outer product (inner size 1: D's
     one-logit layer going backward, a 1-D input going forward) as a broadcast multiply instead
     of a matrix product (8192 x 512: 6.9 vs 2.8 ms); in D's step, no dL/dx for D's first layer
     (the lesson computes dL/d[x_real; x_fake] and throws it away) and none for G's in G's step
     (its input is noise); a Gaussian mixture's modes copied to the device once (``sampler``).
+(Timings on the 2-core CPU of benchmarks/RESULTS.md, float32; they move 10-40% with the machine's load.)
 
 Why the numbers are the same
 ----------------------------
@@ -38,15 +43,19 @@ B2. Where an expression is written differently, both forms are single correctly 
     operations with equal results:
     - LeakyReLU: max(a, slope a) for where(a > 0, a, slope a), and max([y > 0], slope) for
       where(y > 0, 1, slope) (equal for 0 <= slope < 1, which ``FastStep`` checks);
-    - a matrix product with inner size 1 is one product per entry: a broadcast multiply;
+    - a matrix product with inner size 1 is one product per entry, so a broadcast multiply gives
+      its bits (an assumption about the BLAS, which computes c = a b + 0 there; the test checks it);
     - x @ W + b as the product into an array, then b added to it in place.
 B3. What the lesson computes and never uses may be skipped (S3's dL/dx); what it keeps may
-    not. Norms concatenate gradients in ``params`` order, the blocks' order.
+    not. The gradient norms are the library's (trainer.grad_norm), which concatenates the
+    gradients in ``params`` order: the order of the blocks, so the dot product is the same sum.
 B4. Reused memory is never overwritten while something still needs it. Each ``FastPass``
-    owns its arrays, and a backward pass reads only what the last forward of the same pass
-    wrote; the step below makes three passes (G's; D's on [x_real; x_fake]; D's on x_fake)
-    and never runs a pass's forward between another forward and its backward. Nothing this
-    file writes into is handed to a caller: ``train_iteration`` returns a new array.
+    owns its arrays but its input h_0, and a backward pass reads only what the last forward of
+    the same pass wrote; the step below makes three passes (G's; D's on [x_real; x_fake]; D's
+    on x_fake) and never runs a pass's forward between another forward and its backward. The
+    inputs it borrows are not written in between either: ``both`` (D's step) is filled before
+    D's forward, and G's output (G's step) is not written again before D's backward. Nothing
+    this file writes into is handed to a caller: ``train_iteration`` returns a new array.
 """
 from .backend import xp
 from .data import GaussianMixture, noise
@@ -82,7 +91,7 @@ def matmul(a, b, out):
 def activation_forward(act, a, out):
     """out = act(a) (for the identity, ``out`` is ``a`` itself and nothing is written)."""
     if isinstance(act, ReLU):
-        xp.maximum(a, 0.0, out=out)  # a float 0.0: with an int 0 NumPy casts, 2x slower
+        xp.maximum(a, 0.0, out=out)  # a float 0.0, so that no int is cast on the way
     elif isinstance(act, LeakyReLU):
         xp.multiply(a, a.dtype.type(act.slope), out=out)  # slope * a
         xp.maximum(a, out, out=out)  # = where(a > 0, a, slope * a) for 0 <= slope < 1 (B2)

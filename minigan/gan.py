@@ -9,13 +9,11 @@
 
 A *step* is one update of one player's parameters (one call of its optimizer's ``step``); an
 *iteration* is k D steps and then one G step. Here D's logit on a point x is l = D(x), and
-D(x) = sigma(l) is its probability that x is real.
+D(x) = sigma(l) is its probability that x is real. Why training D measures a divergence (the
+optimal D* = p_data / (p_data + p_G), and max_D V = -2 log 2 + 2 JSD) is worked out in theory.py.
 
-What runs: ``GAN.fit``, ``minigan train`` and the demos that call ``fit`` run the functions of
-this file when the environment variable ``MINIGAN_STEP=plain`` is set (or with ``GAN(...,
-fast=False)`` / ``--plain-step``). By default they run fast.py, the same arithmetic with its
-memory reused, pinned bit for bit to this file by tests/test_fast.py; so to watch a ``print``
-or an experiment of yours here take effect, set ``MINIGAN_STEP=plain``.
+What runs: ``GAN.fit`` and ``minigan train`` run these functions when ``MINIGAN_STEP=plain`` is
+set, and otherwise fast.py's copy of them (same numbers): set it to see your own edits here run.
 """
 from .backend import xp
 from .data import noise
@@ -43,7 +41,7 @@ def discriminator_gradients(D, x_real, x_fake):
     logits, cache = D.forward(xp.concatenate([x_real, x_fake]))  # (N_r + N_f, 1)
     real_logits, fake_logits = logits[:n_real], logits[n_real:]  # (N_r, 1), (N_f, 1)
     loss_D, d_real_logits, d_fake_logits = discriminator_loss(real_logits, fake_logits)
-    _, grads_D = D.backward(xp.concatenate([d_real_logits, d_fake_logits]), cache)
+    _, grads_D = D.backward(xp.concatenate([d_real_logits, d_fake_logits]), cache)  # dL_D/dtheta_D
     return loss_D, grads_D, sigmoid(real_logits).mean(), sigmoid(fake_logits).mean()
 
 
@@ -78,8 +76,8 @@ def generator_gradients(G, D, z, objective="non-saturating"):
     """
     x_fake, G_cache = G.forward(z)  # (N, dim)
     fake_logits, D_cache = D.forward(x_fake)  # (N, 1)
-    loss_G, d_fake_logits = generator_loss(fake_logits, objective)  # (N, 1)
-    dx_fake, _ = D.backward(d_fake_logits, D_cache, need_param_grads=False)  # (N, dim)
+    loss_G, d_fake_logits = generator_loss(fake_logits, objective)  # (N, 1): dL_G/dl, G's loss this time
+    dx_fake, _ = D.backward(d_fake_logits, D_cache, need_param_grads=False)  # (N, dim): dL_G/dx_fake
     _, grads_G = G.backward(dx_fake, G_cache)
     return loss_G, grads_G
 
@@ -101,17 +99,20 @@ def discriminator_step(G, D, opt_D, target, batch_size, rng):
 def generator_step(G, D, opt_G, batch_size, rng, objective="non-saturating"):
     """One step of G: descend G's loss through D, on fresh noise. D is not touched.
 
-    Why G follows the D just trained, not an older one: G should descend the divergence
-    max_D V(G, D), which is a maximum over D. The derivative of a maximum is the derivative of
-    the function that attains it, taken where it attains it (the lecture's picture: max of
+    Why G follows the D just trained, not an older one: with the minimax objective G descends
+    the divergence max_D V(G, D), a maximum over D. The derivative of a maximum is the derivative
+    of the function that attains it, taken where it attains it (the lecture's picture: the max of
     f_1(x), f_2(x), ... has, in each region, the slope of whichever f_i is on top there;
     Danskin's theorem in general). So
 
         d/dtheta_G  max_D V(G, D)  =  dV(G, D*)/dtheta_G,   D* the best D for the current G,
 
-    and the D trained by the k steps just before stands in for D*. The fake batch of D's last
-    step was scored by D before that step's update; the noise here is drawn afresh (Algorithm
-    1 samples a new minibatch for each step).
+    and the D trained by the k steps just before stands in for D*. Two cautions, both the
+    lecture's: the stand-in is only as good as D is close to D* (hence k > 1 in the 1-D demo),
+    and once G has moved, D* has moved with it: a large step of G leaves V(G, D) no longer the
+    divergence at the new G (demos/divergence_along_training.py measures this). The
+    non-saturating loss changes what G descends, not where it is evaluated: it too uses the D
+    just trained. The noise is drawn afresh (Algorithm 1 samples a new minibatch for each step).
 
     Returns ``(loss_G, grads_G)``.
     """

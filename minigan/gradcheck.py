@@ -7,7 +7,7 @@ For a scalar function f of an array x, each partial derivative is estimated as
 whose error is O(h^2) (the one-sided difference's is O(h)). In float64 with h = 1e-6 the
 truncation error is about 1e-12 and the rounding error about 1e-16 * |f| / h = 1e-10 |f|,
 so for a smooth f a correct backward pass agrees to a relative error of about 1e-9 or better
-(minigan's tests see 3e-12 to 1e-8), and a wrong one (a missing transpose, a factor of 2, a wrong
+(minigan's tests see 3e-12 to 2e-8), and a wrong one (a missing transpose, a factor of 2, a wrong
 sign) is off by order 1.
 
 One exception: a kink. ReLU and LeakyReLU have no derivative at 0; if an entry's nudge by

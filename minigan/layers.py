@@ -19,8 +19,7 @@ second exercise, demos/backprop_by_hand.py, makes the two passes.)
 
 Notation: N = batch size, fan_in and fan_out = a Linear layer's input and output widths.
 ``dX`` always means dL/dX and has X's shape. Backward passes never change parameters;
-the optimizer does, later. ``xp`` is NumPy, or CuPy (the same functions on a GPU), as
-backend.py chooses.
+the optimizer does, later. ``xp`` is NumPy (or CuPy, the same functions on a GPU).
 """
 from .backend import xp
 
@@ -73,14 +72,13 @@ class LeakyReLU:
         self.slope = slope
 
     def forward(self, x):
-        slope = x.dtype.type(self.slope)  # a scalar of x's dtype: keeps float32 float32
-        y = xp.where(x > 0, x, slope * x)  # (N, M)
+        y = xp.where(x > 0, x, self.slope * x)  # (N, M)
         return y, y  # y > 0 exactly where x > 0, so y is all backward needs
 
     def backward(self, dout, cache):
         """dy/dx = 1 where x > 0, else slope:   dx = dout * where(y > 0, 1, slope)   (N, M)."""
         y = cache
-        one, slope = dout.dtype.type(1), dout.dtype.type(self.slope)
+        one, slope = dout.dtype.type(1), dout.dtype.type(self.slope)  # Python floats would make where() float64
         return dout * xp.where(y > 0, one, slope)
 
 
@@ -134,7 +132,7 @@ def softplus(x):
     """softplus(x) = log(1 + exp(x)) = max(x, 0) + log1p(exp(-|x|)).
 
     The second form never overflows: it is finite for every finite x and accurate to a few
-    rounding errors (log(1 + exp(x)) written directly gives inf from x = 89 in float32).
+    rounding errors (log(1 + exp(x)) written directly gives inf from x = 88.8 in float32).
     Its derivative is sigma(x); and softplus(x) - softplus(-x) = x.
     """
     return xp.maximum(x, 0) + xp.log1p(xp.exp(-xp.abs(x)))

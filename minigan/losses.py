@@ -34,8 +34,7 @@ def discriminator_loss(real_logits, fake_logits):
         dL/dl_r = -sigma(-l_r) / N_r = (D(x) - 1) / N_r          (N_r, 1)
         dL/dl_f =  sigma(l_f)  / N_f = D(G(z)) / N_f             (N_f, 1)
 
-    Returns ``(loss, d_real_logits, d_fake_logits)``; ``loss`` is a 0-d backend array
-    (turn it into a Python float only when printing: on a GPU that waits for the device).
+    Returns ``(loss, d_real_logits, d_fake_logits)``; ``loss`` is a 0-d array.
     """
     n_real, n_fake = real_logits.shape[0], fake_logits.shape[0]
     loss = softplus(-real_logits).mean() + softplus(fake_logits).mean()

@@ -41,7 +41,7 @@ class MLP:
 
     sizes: layer widths, e.g. ``(2, 128, 128, 1)``: input width first, output width last.
     hidden_activation: ``"relu"``, ``"leaky_relu"`` (slope 0.2), ``"tanh"`` or ``"sigmoid"``.
-    output_activation: ``None`` (raw outputs: logits for D, points for G), ``"tanh"`` or ``"sigmoid"``.
+    output_activation: ``None`` (raw outputs: logits for D, points for G) or one of the names above.
     rng: a seed or a backend random Generator for the initial weights.
     dtype: ``numpy.float32`` (default) or ``numpy.float64`` (for gradient checks).
 
@@ -65,6 +65,8 @@ class MLP:
         self.params = {}  # the one home of the weights: W1, b1, W2, b2, ...
         for i, (fan_in, fan_out) in enumerate(zip(self.sizes[:-1], self.sizes[1:]), start=1):
             gain = INIT_GAIN["identity" if i == n_layers else hidden_activation]
+            # drawn in float64 whatever the dtype: a float32 network and its float64 twin of one seed
+            # then hold the same weights up to rounding, so a float64 gradient check checks both
             W = rng.standard_normal((fan_in, fan_out), dtype=numpy.float64) * (gain / math.sqrt(fan_in))
             self.params[f"W{i}"] = xp.asarray(W, dtype=self.dtype)  # (fan_in, fan_out)
             self.params[f"b{i}"] = xp.zeros(fan_out, dtype=self.dtype)  # (fan_out,)
@@ -112,7 +114,7 @@ class MLP:
         dL/dx out of D, and D's weight gradients are never formed there.
         """
         caches, out_shape = cache
-        checks.shape("dout", dout, out_shape)  # a (N,) dout would broadcast into a wrong gradient
+        checks.shape("dout", dout, out_shape)  # (1,) for (1, 1) would give a dW of the wrong shape, silently
         grads = {}
         dh = dout  # (N, sizes[-1])
         for i in reversed(range(1, len(self.linears) + 1)):

@@ -1,19 +1,31 @@
-"""The command line end to end, in temporary folders: outputs, bad options, signals, divergence, resuming."""
+"""The command line end to end, in this process (``main(argv)`` returns the exit status), in temporary
+folders: outputs, bad options, divergence, resuming. Runs in a process of their own (signals,
+``python -m minigan``) are in test_cli_process.py."""
 import json
 import os
-import signal
-import subprocess
 import sys
-import time
 
 import numpy as np
 import pytest
 
+import minigan
 from minigan import checkpoint
 from minigan.cli import main
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 FAST = ["--iterations", "40", "--batch-size", "32", "--hidden", "16", "--log-every", "10"]
+
+
+def test_a_bare_minigan_prints_the_help_and_exits_2(capsys):
+    assert main([]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("usage: minigan") and "train" in err
+
+
+def test_version_prints_the_version_and_exits_0(capsys):
+    with pytest.raises(SystemExit) as excinfo:  # argparse's version action exits
+        main(["--version"])
+    assert excinfo.value.code == 0
+    assert capsys.readouterr().out == f"minigan {minigan.__version__}\n"
 
 
 def test_train_writes_every_output(tmp_path, capsys):
@@ -140,24 +152,6 @@ def test_divergence_stops_naming_the_iteration_and_keeps_the_last_good_checkpoin
     bad = int(err.split("at iteration ")[1].split(";")[0])
     assert gan.iteration == bad - 1 and f"the GAN is back as it was after iteration {bad - 1}" in err
     assert all(np.all(np.isfinite(p)) for p in gan.G.params.values())
-
-
-@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
-def test_a_signal_saves_a_loadable_checkpoint_and_exits_cleanly(tmp_path, signum):
-    out = tmp_path / "run"
-    cmd = [sys.executable, "-m", "minigan", "train", "--iterations", "1000000", "--batch-size", "8", "--hidden", "8",
-           "--log-every", "10", "--checkpoint-every", "20", "--no-plots", "--out", str(out)]
-    env = dict(os.environ, PYTHONPATH=ROOT)
-    proc = subprocess.Popen(cmd, cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    deadline = time.time() + 60
-    while not (out / "checkpoint.npz").exists() and time.time() < deadline:
-        time.sleep(0.05)
-    proc.send_signal(signum)
-    _, err = proc.communicate(timeout=60)
-    assert proc.returncode == 128 + signum, err
-    assert "Traceback" not in err and "Resume with" in err
-    gan, _ = checkpoint.load(out / "checkpoint.npz")
-    assert gan.iteration > 0 and len(gan.history["iteration"]) == gan.iteration
 
 
 def test_the_plain_step_writes_the_same_run(tmp_path, monkeypatch):

@@ -56,8 +56,9 @@ def test_noise_is_standard_normal():
 
 def test_bad_arguments_are_named():
     with pytest.raises(ValueError) as excinfo:
-        presets.target("moons")
-    assert str(excinfo.value) == "dataset must be one of ['gaussian', 'grid', 'ring'], got 'moons'"
+        presets.target("swirl")
+    assert str(excinfo.value) == ("dataset must be one of ['gaussian', 'grid', 'moons', 'ring', 'spiral', "
+                                  "'swiss_roll'], got 'swirl'")
     with pytest.raises(ValueError) as excinfo:
         data.ring(sigma=-1)
     assert str(excinfo.value) == "sigma must be a positive finite number, got -1"

@@ -48,6 +48,13 @@ def test_mle_is_kl_plus_the_entropy(run_demo):
     nll, kl_plus_h, entropy, worst = (float(x) for x in m.groups())
     # -mean log p_G(x_i) is a Monte Carlo estimate of KL + H with 20,000 samples: printed 0.31%.
     assert worst < 1.0 and nll == pytest.approx(kl_plus_h, rel=0.01)
+    # The fit ends as one wide Gaussian that puts mass between the modes, where P_data has little:
+    # on [-1, 1], 2 Phi(-2) - 2 Phi(-6) = 2.3% of P_data (quick mode printed 21.0% of P_G's).
+    between = re.search(rf"on \[-1, 1\]: P_G puts {NUMBER}% of its mass, P_data {NUMBER}%", out)
+    assert between and float(between.group(2)) == pytest.approx(2.3, abs=0.05)
+    assert float(between.group(1)) > 5 * float(between.group(2))
+    # the lecture's reason for leaving maximum likelihood, not the blur
+    assert "P_G(x) = integral P(z) 1[G(z) = x] dz cannot" in out
     # H of an equal mixture of N(-2, 0.5^2) and N(2, 0.5^2), modes 8 sigma apart: that of one
     # component plus log 2 = 1/2 log(2 pi e 0.25) + log 2 = 1.4189.
     assert entropy == pytest.approx(0.5 * math.log(2 * math.pi * math.e * 0.25) + math.log(2), abs=1e-3)

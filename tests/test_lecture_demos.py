@@ -37,6 +37,10 @@ def test_demo_runs_quickly_and_writes_its_figures(run_demo, script):
     pytest.importorskip("matplotlib")
     stdout, out = run_demo(script)
     assert "wrote" in stdout
+    # a quick run says first that its numbers are no result
+    assert stdout.startswith("--quick: a smoke run of "), stdout.splitlines()[0]
+    if script != "dirac_gan.py":  # about a second in full: no progress lines
+        assert re.search(r"^  .*\d+/\d+.*, \d+ s$", stdout, re.MULTILINE), stdout  # a line at every tenth
     for name in DEMOS[script]:
         header = (out / name).read_bytes()[:6]
         assert header in (b"\x89PNG\r\n", b"GIF89a"), name

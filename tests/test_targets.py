@@ -121,8 +121,8 @@ def test_density_is_float64_whatever_the_points_dtype(dtype):
     (lambda: data.ring(n_modes=0), ValueError, "modes must be a finite array of shape (K, dim), got shape (0, 2)"),
     (lambda: data.ring(sigma=-1), ValueError, "sigma must be a positive finite number, got -1"),
     (lambda: data.grid(side=0), ValueError, "modes must be a finite array of shape (K, dim), got shape (0, 2)"),
-    (lambda: presets.target("moons"), ValueError, "dataset must be one of ['gaussian', 'grid', 'ring'], got 'moons'"),
-    (lambda: presets.target(["ring"]), ValueError, "dataset must be one of ['gaussian', 'grid', 'ring'], got ['ring']"),
+    (lambda: presets.target("swirl"), ValueError, "dataset must be one of ['gaussian', 'grid', 'moons', 'ring', 'spiral', 'swiss_roll'], got 'swirl'"),
+    (lambda: presets.target(["ring"]), ValueError, "dataset must be one of ['gaussian', 'grid', 'moons', 'ring', 'spiral', 'swiss_roll'], got ['ring']"),
 ])
 def test_bad_arguments_are_named_in_full(call, error, message):
     with pytest.raises(error) as excinfo:
