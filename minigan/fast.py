@@ -5,7 +5,8 @@ and on NumPy it gets the same bits: tests/test_fast.py compares weights, Adam st
 history with gan.py's over both objectives, k = 1 and 3, float32 and float64, each activation,
 1-D and 2-D targets and standardised data. ``GAN.fit`` and ``minigan train`` use it unless
 ``MINIGAN_STEP=plain`` is set (or ``GAN(..., fast=False)``, ``--plain-step``). A ``FastStep`` is
-built at the start of every ``fit``, for that fit's GAN, target and batch size.
+built at the start of every ``fit``, for that fit's GAN, target and batch size, from the state the
+GAN holds then; only its scratch arrays are kept from one fit to the next (``reused``).
 
 It restates, on purpose, what the lesson already says: each activation's forward and backward,
 the MLP's two loops, Adam's rule and the order of one iteration. Those copies are the price of
@@ -78,6 +79,16 @@ def flat_block(arrays):
     return buffer
 
 
+def reused(memory, key, shape, dtype):
+    """``memory[key]`` if an earlier fit left an array of this shape and dtype there, else a new
+    one, kept there for the next fit: scratch memory (S2) outlives one ``FastStep``, so a run of
+    many short fits does not pay for fresh pages at each."""
+    a = memory.get(key)
+    if not isinstance(a, xp.ndarray) or a.shape != shape or a.dtype != dtype:
+        a = memory[key] = xp.empty(shape, dtype=dtype)
+    return a
+
+
 def matmul(a, b, out):
     """a @ b into ``out``; with inner size 1 the product is an outer product, and a broadcast
     multiply does it faster (S3, B2)."""
@@ -130,14 +141,17 @@ class FastPass:
     an identity activation h_i is a_i itself.
     """
 
-    def __init__(self, mlp, n):
+    def __init__(self, mlp, n, memory=None, name="pass"):
         self.mlp, self.L = mlp, len(mlp.activations)
-        shape = {i: (n, width) for i, width in enumerate(mlp.sizes)}
-        self.a = {i: xp.empty(shape[i], dtype=mlp.dtype) for i in range(1, self.L + 1)}
-        self.h = {i: self.a[i] if isinstance(mlp.activations[i - 1], Identity) else xp.empty_like(self.a[i])
+        memory = {} if memory is None else memory
+
+        def array(key, i):
+            return reused(memory, f"{name}.{key}{i}", (n, mlp.sizes[i]), mlp.dtype)
+        self.a = {i: array("a", i) for i in range(1, self.L + 1)}
+        self.h = {i: self.a[i] if isinstance(mlp.activations[i - 1], Identity) else array("h", i)
                   for i in range(1, self.L + 1)}
-        self.da = {i: xp.empty_like(self.a[i]) for i in range(1, self.L + 1)}
-        self.dh = {i: xp.empty(shape[i], dtype=mlp.dtype) for i in range(self.L)}
+        self.da = {i: array("da", i) for i in range(1, self.L + 1)}
+        self.dh = {i: array("dh", i) for i in range(self.L)}
 
     def forward(self, x):
         """y = MLP(x) (n, sizes[-1]); the layers' values stay in this pass's arrays for backward."""
@@ -175,10 +189,12 @@ class FastAdam:
     t; its ``m`` and ``v`` become views of blocks laid out like the parameters.
     """
 
-    def __init__(self, opt, theta, g):
+    def __init__(self, opt, theta, g, memory=None, name="adam"):
         self.opt, self.theta, self.g = opt, theta, g  # theta, g: (P,) blocks
         self.m, self.v = flat_block(opt.m), flat_block(opt.v)
-        self.tmp, self.m_hat = xp.empty_like(theta), xp.empty_like(theta)  # the rule's intermediates
+        memory = {} if memory is None else memory
+        self.tmp = reused(memory, f"{name}.tmp", theta.shape, theta.dtype)  # the rule's intermediates
+        self.m_hat = reused(memory, f"{name}.m_hat", theta.shape, theta.dtype)
 
     def step(self):
         opt = self.opt
@@ -234,20 +250,21 @@ class FastStep:
     step does; the GAN's networks and optimizers end in the same state, bit for bit on NumPy.
     """
 
-    def __init__(self, G, D, opt_G, opt_D, target, batch_size, k=1, objective="non-saturating"):
+    def __init__(self, G, D, opt_G, opt_D, target, batch_size, k=1, objective="non-saturating", memory=None):
         _check_layers(G, "G")
         _check_layers(D, "D")
         self.G, self.D, self.B, self.k, self.objective = G, D, batch_size, k, objective
+        memory = {} if memory is None else memory  # scratch arrays of an earlier fit, to reuse
         self.grads_G = {key: xp.zeros_like(p) for key, p in G.params.items()}
         self.grads_D = {key: xp.zeros_like(p) for key, p in D.params.items()}
-        self.adam_G = FastAdam(opt_G, flat_block(G.params), flat_block(self.grads_G))
-        self.adam_D = FastAdam(opt_D, flat_block(D.params), flat_block(self.grads_D))
+        self.adam_G = FastAdam(opt_G, flat_block(G.params), flat_block(self.grads_G), memory, "adam_G")
+        self.adam_D = FastAdam(opt_D, flat_block(D.params), flat_block(self.grads_D), memory, "adam_D")
         B = batch_size
-        self.G_pass = FastPass(G, B)  # G's samples, in both steps
-        self.D_both = FastPass(D, 2 * B)  # D on [x_real; x_fake], D's step
-        self.D_fake = FastPass(D, B)  # D on x_fake, G's step
-        self.both = xp.empty((2 * B, D.sizes[0]), dtype=D.dtype)  # [x_real; x_fake]
-        self.d_logits = xp.empty((2 * B, 1), dtype=D.dtype)
+        self.G_pass = FastPass(G, B, memory, "G")  # G's samples, in both steps
+        self.D_both = FastPass(D, 2 * B, memory, "D_both")  # D on [x_real; x_fake], D's step
+        self.D_fake = FastPass(D, B, memory, "D_fake")  # D on x_fake, G's step
+        self.both = reused(memory, "both", (2 * B, D.sizes[0]), D.dtype)  # [x_real; x_fake]
+        self.d_logits = reused(memory, "d_logits", (2 * B, 1), D.dtype)
         self.sample_real = sampler(target, D.dtype)
 
     def discriminator_step(self, rng):

@@ -141,6 +141,7 @@ class GAN:
         self.seed = checks.whole("seed", seed, minimum=0)
         self.rng = backend.default_rng(self.seed)
         self._sample_rng = None  # sample(fresh=True)'s own stream, made at its first use
+        self._fast_memory = {}  # the fast step's scratch arrays, kept from one fit to the next
         if fast is not None and not isinstance(fast, bool):
             raise TypeError(f"fast must be True, False or None, got {fast!r}")
         self.fast = fast
@@ -210,7 +211,8 @@ class GAN:
         self._check_schedule(iterations)
         target = self.training_target(dataset)
         if use_fast_step(self.fast):
-            fast = FastStep(self.G, self.D, self.opt_g, self.opt_d, target, batch_size, self.d_steps, self.objective)
+            fast = FastStep(self.G, self.D, self.opt_g, self.opt_d, target, batch_size, self.d_steps, self.objective,
+                            memory=self._fast_memory)
 
             def train_iteration():
                 return fast.train_iteration(self.rng)

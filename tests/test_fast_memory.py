@@ -230,3 +230,16 @@ def test_an_iteration_allocates_no_array_of_batch_or_parameter_size():
             assert new < smallest // 2, new
     finally:
         tracemalloc.stop()
+
+
+def test_scratch_arrays_outlive_a_fit_and_follow_a_new_batch_size():
+    """Each fit builds its FastStep anew from the GAN's state, but takes its scratch arrays from
+    the last fit's (a run of many short fits would otherwise pay for fresh pages at each)."""
+    gan = small_gan()
+    gan.fit(data.ring(), 2, batch_size=8)
+    kept = dict(gan._fast_memory)
+    assert kept["G.a1"].shape == (8, 16) and kept["D_both.a1"].shape == (16, 16)
+    gan.fit(data.ring(), 2, batch_size=8)
+    assert all(gan._fast_memory[k] is a for k, a in kept.items())
+    gan.fit(data.ring(), 2, batch_size=12)
+    assert gan._fast_memory["G.a1"].shape == (12, 16) and gan._fast_memory["G.a1"] is not kept["G.a1"]
