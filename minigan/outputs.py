@@ -158,17 +158,23 @@ class Frames:
     per ``every`` iterations, on a window that stays put; each shown live if a view is given."""
 
     def __init__(self, target, real, every, live=None):
-        self.target, self.real, self.every, self.live = target, real, every, live
+        from .animation import Frames2D
+
+        self.target, self.every, self.live = target, every, live
+        self.real = None if hasattr(target, "modes") else real
+        self.frames_2d = Frames2D(target, self.real) if target.dim == 2 else None  # one figure, redrawn
         self.images = []
 
     def __call__(self, gan):
         from . import plots
         from .animation import training_frame
 
-        figure = training_frame(gan.sample(FRAME_SAMPLES), gan.discriminate, self.target,
-                                      real=None if hasattr(self.target, "modes") else self.real,
-                                      iteration=gan.iteration)
-        image = plots.figure_to_image(figure)
+        samples = gan.sample(FRAME_SAMPLES)  # the same noise each frame: the frames show G's map moving
+        if self.frames_2d is not None:
+            image = self.frames_2d(samples, gan.discriminate, gan.iteration)
+        else:
+            image = plots.figure_to_image(training_frame(samples, gan.discriminate, self.target, real=self.real,
+                                                         iteration=gan.iteration))
         self.images.append(image)
         if self.live is not None:
             self.live.show(image)

@@ -241,3 +241,28 @@ def test_live_view_without_a_display_says_so(monkeypatch):
     with pytest.raises(animation.NoDisplayError, match="needs a display"):
         animation.LiveView()
     assert matplotlib.get_backend().lower() == "agg"  # the failed attempt left the backend alone
+
+
+def test_frames_2d_redraw_one_figure_with_d_at_each_cell_and_the_iteration():
+    """The animation's frames of a run: one figure, D's surface evaluated at every cell's centre
+    (a surface left from the previous frame would not follow D), the samples, the iteration."""
+    frames = animation.Frames2D(SQUARE, resolution=20)
+    seen = []
+
+    def D_of_frame(shift):
+        def discriminate(x):
+            seen.append(x)
+            return 1 / (1 + numpy.exp(-(x[:, 0] - shift)))
+        return discriminate
+
+    first = frames(samples(2), D_of_frame(0.0), 10)
+    second = frames(samples(2) * numpy.nan, D_of_frame(1.0), 20)
+    assert first.shape == second.shape and first.dtype == numpy.uint8 and not numpy.array_equal(first, second)
+    centres = seen[-1]
+    assert centres.shape == (400, 2) and numpy.all(centres >= frames.lo) and numpy.all(centres <= frames.hi)
+    numpy.testing.assert_allclose(frames.mesh.get_array().ravel(), 1 / (1 + numpy.exp(-(centres[:, 0] - 1.0))))
+    assert frames.title.get_text() == "iteration 20 (500 of 500 samples off the window or not finite)"
+    assert len(frames.dots.get_offsets()) == 0  # NaN samples are not drawn
+    frames(samples(2), D_of_frame(0.0), 30)
+    assert frames.title.get_text().startswith("iteration 30")
+    frames.close()
