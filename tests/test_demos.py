@@ -13,6 +13,7 @@ DEMOS = {
     "saturation.py": ["saturation.png"],
     "mixtures_2d.py": ["mixtures_2d.png", "mixtures_2d.gif"],
     "mle_vs_kl.py": ["mle_vs_kl.png"],
+    "shapes_2d.py": ["shapes_2d.png"],
 }
 # the demos whose full run takes more than a few seconds print a line at every tenth, with the time so far
 PROGRESS = re.compile(r"^  .*\d+/\d+.*, \d+ s$", re.MULTILINE)
