@@ -229,7 +229,7 @@ def _read_image(path):
     on_white = alpha * grey + (1 - alpha)  # (H, W): transparent pixels show the white page
     rows, columns = numpy.nonzero(on_white < DARK)  # (N,), (N,)
     if len(rows) == 0:
-        darkest = on_white.min() if on_white.size else 1.0
+        darkest = on_white.min()  # Pillow opens no picture of zero pixels
         raise ValueError(f"points file {path!r} has no dark pixels: a pixel is dark when its luminance over a "
                          f"white page is below {DARK} (0 black, 1 white), and this picture's darkest is "
                          f"{darkest:.2f}; draw the shape in black or another dark colour")

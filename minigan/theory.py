@@ -108,6 +108,8 @@ def kl(p, q, lo, hi, n=200_000):
     x = _grid(lo, hi, n)
     a, b = numpy.asarray(p(x), dtype=numpy.float64), numpy.asarray(q(x), dtype=numpy.float64)
     _check_mass(a, x, "p", lo, hi)  # (q need not be a density: KL against 1 is the negative entropy)
+    if not numpy.all(numpy.isfinite(b)):  # NaN passes both b <= 0 and b > 0 below
+        raise ValueError(f"q must be finite on [lo, hi] = [{lo:g}, {hi:g}], but is not at x = {x[~numpy.isfinite(b)][0]:g}")
     if numpy.any((a > 0) & (b <= 0)):
         return math.inf
     return _simpson(_xlogy(a, a / numpy.where(b > 0, b, 1)), x)
