@@ -187,3 +187,25 @@ def test_one_hidden_width_keeps_the_targets_depth(tmp_path, capsys):
     assert main([*resume, "--hidden", "24"]) == 0  # the same widths, said the short way
     assert main([*resume, "--hidden", "32"]) == 2
     assert "argument --hidden" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("name, content, words", [
+    ("missing.csv", None, "does not exist"),
+    ("words.csv", "x,y\n1,2\n3,oops\n", "line 3"),
+    ("nan.csv", "\n".join(["1,2"] * 30 + ["nan,1"]) + "\n", "NaN"),
+    ("ragged.csv", "\n".join(["1,2"] * 30 + ["1,2,3"]) + "\n", "line 31"),
+    ("few.csv", "1,2\n3,4\n", "2 points"),
+    ("white.png", "white", "no dark pixels"),
+])
+def test_a_bad_data_file_is_named_in_one_line_and_nothing_is_written(tmp_path, capsys, name, content, words):
+    path = tmp_path / name
+    if content == "white":
+        from PIL import Image
+        Image.new("L", (40, 30), 255).save(path)
+    elif content is not None:
+        path.write_text(content)
+    out = tmp_path / "out"
+    assert main(["train", "--data", str(path), "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"minigan: error: argument --data: points file {str(path)!r}") and words in err, err
+    assert err.count("\n") == 1 and not out.exists()
