@@ -46,6 +46,7 @@ cd "$WORK"
     echo
     echo "[mutmut]"
     echo "source_paths = minigan"
+    printf 'also_copy =\n    demos\n'  # the tests read demos/data's example files
     printf 'only_mutate =\n'
     printf '    %s\n' "${FILES[@]}"
     printf 'pytest_add_cli_args_test_selection =\n'

@@ -12,7 +12,7 @@ which NumPy's and CuPy's Generators both have.
 - ``SwissRoll()``: the third toy target of the WGAN-GP experiments (Gulrajani et al. 2017);
 - ``Moons()``: two interleaved half circles, scikit-learn's ``make_moons``;
 - ``Spiral()``: two arms of an Archimedean spiral, the "two spirals" problem (Lang and
-  Witbrock 1988) in the form used as a toy density (Grathwohl et al. 2019, FFJORD).
+  Witbrock 1988) in the form of FFJORD's "2spirals" toy density (Grathwohl et al. 2019).
 
 ``SHAPES`` maps each name to its class; ``shape(name)`` builds one with its defaults.
 """
@@ -25,18 +25,18 @@ from .backend import xp
 
 
 class SwissRoll:
-    """The 2-D Swiss roll of the WGAN-GP toy experiments (Gulrajani et al. 2017, Section 5.1).
+    """The 2-D Swiss roll of the WGAN-GP toy experiments (Gulrajani et al. 2017), beside 8 and 25 Gaussians.
 
     Recipe (their toy script draws it with scikit-learn's ``make_swiss_roll(noise=0.25)``, keeps
     its two rolled coordinates and divides by 7.5):
 
         t = 1.5 pi (1 + 2u),  u ~ U(0, 1)                  (1.5 turns, t in [1.5 pi, 4.5 pi])
-        x = ((t cos t, t sin t) + noise * N(0, I_2)) / 7.5
+        x = ((t cos t, t sin t) + noise * N(0, I_2)) / scale,   noise = 0.25, scale = 7.5
 
     So up to the noise a point at angle t lies at radius t / 7.5, in [0.63, 1.88]: one arm of
     the Archimedean spiral r = t / 7.5, its turns 2 pi / 7.5 = 0.84 apart, its points uniform in
-    t (denser per unit length at the centre, where the arm is shorter per turn). ``noise`` is
-    per coordinate before the division: 0.25 / 7.5 = 0.033 after it.
+    t, so per unit of length about three times as dense at the inner end (t = 1.5 pi) as at the
+    outer (t = 4.5 pi). ``noise`` is per coordinate before the division: 0.25 / 7.5 = 0.033 after it.
     """
 
     name = "swiss_roll"
@@ -69,8 +69,8 @@ class Moons:
     different clustering algorithms on toy datasets" example (``make_moons(noise=0.05)``): the
     moons stay thin (radius 1, width about 4 x 0.05) and 0.5 apart where they come closest (the
     upper moon's end (1, 0) and the lower moon's bottom (1, -1/2); likewise (0, 1/2) and (0, 1)),
-    so they never touch. (``make_moons`` spaces a evenly; here it is
-    drawn, so that every batch is fresh.) The mean is (1/2, 1/4).
+    so they never touch. ``make_moons`` spaces a evenly; here it is drawn, so that every batch is
+    fresh. The mean is (1/2, 1/4).
     """
 
     name = "moons"
@@ -106,12 +106,12 @@ class Spiral:
     turned by pi against each other are the "two spirals" problem (Lang and Witbrock 1988) and
     the "2spirals" toy density of FFJORD (Grathwohl et al. 2019, whose arms also start at the
     centre and make 1.5 turns): they meet at the centre, so the support is one S-shaped curve
-    through it, wound up 1.5 times each way, longer than the Swiss roll and with the arms only
-    half as far apart: along a ray neighbouring arms are 1 / (turns arms) = 1/3 apart. The
-    default noise 0.03 is about the Swiss roll's 0.033, so the two curves are equally thick,
-    and it leaves 11 noise widths between neighbouring arms. sqrt(u) spreads the points about
-    evenly along each arm (the arc length grows as theta^2 for large theta); a uniform theta
-    would crowd them at the centre.
+    through it, wound up 1.5 times each way, and along a ray neighbouring arms are only
+    1 / (turns arms) = 1/3 apart (0.33 of the outer radius, against 0.84 / 1.88 = 0.45 between
+    the Swiss roll's turns). The default noise 0.03 is about the Swiss roll's 0.033, so the two
+    curves are about equally thick, and it leaves 11 noise standard deviations between
+    neighbouring arms. sqrt(u) spreads the points about evenly along each arm (the arc length
+    grows as theta^2 for large theta); a uniform theta would crowd them at the centre.
     """
 
     name = "spiral"
