@@ -298,3 +298,13 @@ def test_weights_names_a_key_the_network_does_not_use():
     D.params["W3"], D.params["b0"] = np.zeros((1, 1), np.float32), np.zeros(1, np.float32)
     assert (message_of(ValueError, lambda: checks.weights("D", D))
             == "D.params has keys that layer widths 2-3-1 do not use: ['W3', 'b0']")
+
+
+def test_weights_refuses_any_extra_key_whatever_its_name():
+    net = MLP((2, 3, 1), rng=0)
+    for key in ("X1", "W3", "bias"):
+        extra = MLP((2, 3, 1), rng=0)
+        extra.params[key] = np.zeros(1, dtype=np.float32)
+        assert (message_of(ValueError, lambda: checks.weights("D", extra))
+                == f"D.params has keys that layer widths 2-3-1 do not use: ['{key}']")
+    assert checks.weights("D", net) is net

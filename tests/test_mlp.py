@@ -180,3 +180,14 @@ def test_rng_may_be_a_seed_or_a_generator_drawing_the_same_weights():
     by_seed = MLP((2, 4, 1), rng=7)
     by_generator = MLP((2, 4, 1), rng=backend.default_rng(7))
     assert all(np.array_equal(by_seed.params[k], by_generator.params[k]) for k in by_seed.params)
+
+
+@pytest.mark.parametrize("output", ["sigmoid", "tanh"])
+def test_the_output_activation_is_applied_to_the_last_layer(output):
+    """The same weights with and without an output activation: the outputs differ by exactly it."""
+    x = np.random.default_rng(3).standard_normal((5, 2))
+    raw = MLP((2, 4, 3), "relu", rng=0, dtype=np.float64)
+    squashed = MLP((2, 4, 3), "relu", output_activation=output, rng=0, dtype=np.float64)
+    y_raw, y = raw.forward(x)[0], squashed.forward(x)[0]
+    expected = 1 / (1 + np.exp(-y_raw)) if output == "sigmoid" else np.tanh(y_raw)
+    np.testing.assert_allclose(y, expected, rtol=1e-15)
