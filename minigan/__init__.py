@@ -6,7 +6,7 @@ standardize, presets, metrics, theory, checkpoint, atomic, plots, cli, checks, b
 fast, the same training step with its memory reused, which ``GAN.fit`` runs by default
 (``MINIGAN_STEP=plain`` runs the lesson's instead).
 """
-from . import backend, checkpoint, data, gradcheck, losses, metrics, optim, plots, presets, theory
+from . import backend, checkpoint, data, gradcheck, losses, metrics, optim, plots, points, presets, shapes, theory
 from .backend import to_numpy, use
 from .gan import discriminator_gradients, generator_gradients
 from .mlp import MLP

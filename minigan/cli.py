@@ -27,7 +27,7 @@ import numpy
 from . import __version__, backend, checkpoint, outputs, presets
 from .losses import OBJECTIVES
 from .points import Points
-from .trainer import TrainingDiverged, linear_decay
+from .trainer import TrainingDiverged, linear_decay, use_fast_step
 
 
 class UsageError(Exception):
@@ -86,6 +86,15 @@ def _per_target(key, show=str):
     return ", ".join(f"{name} {show(preset[key])}" for name, preset in presets.PRESETS.items())
 
 
+def _hidden_defaults():
+    """--hidden's defaults for --help: 'gaussian G 16, D 64,64; ring 128,128,128; ...'."""
+    def widths(w):
+        return ",".join(map(str, w))
+    return "; ".join(f"{name} {widths(p['g_hidden'])}" if p["g_hidden"] == p["d_hidden"]
+                     else f"{name} G {widths(p['g_hidden'])}, D {widths(p['d_hidden'])}"
+                     for name, p in presets.PRESETS.items())
+
+
 def build_parser():
     parser = _Parser(prog="minigan", description="A minimal GAN with hand-written backprop. "
                                                  "Start with: minigan train (the ring of 8 Gaussians).")
@@ -98,21 +107,22 @@ def build_parser():
                       help="built-in target (default: ring, the 8 Gaussians)")
     what.add_argument("--data", metavar="FILE", help="your own points: a .npy array (N, d), a .csv or text file "
                                                      "of N rows, or a picture (.png, ...) whose dark pixels are "
-                                                     "the points; settings are chosen from the data's size")
+                                                     "the points; standardised by their own mean and scale, in "
+                                                     "batches of min(512, N)")
     train.add_argument("--holdout", type=_fraction, help="with --data: the fraction of the points kept apart to "
                                                          "evaluate G on (default: 0.2)")
     train.add_argument("--objective", choices=OBJECTIVES, help="G's loss (default: non-saturating)")
     train.add_argument("--iterations", "--steps", type=_whole(1), dest="iterations",
                        help="iterations of Algorithm 1 in all, each k D steps and one G step (--steps is its "
-                            f"older name; default: {_per_target('iterations')}; with --data, from its size)")
+                            f"older name; default: {_per_target('iterations')}; with --data, 8000)")
     train.add_argument("--batch-size", type=_whole(1), help=f"minibatch size m (default: {_per_target('batch_size')}; "
                                                             "with --data, min(512, N))")
     train.add_argument("--d-steps", type=_whole(1), help=f"k, D steps per G step (default: {_per_target('d_steps')})")
     train.add_argument("--lr-d", type=_positive_float, help=f"D's Adam learning rate (default: {_per_target('lr_d')})")
     train.add_argument("--lr-g", type=_positive_float, help=f"G's Adam learning rate (default: {_per_target('lr_g')})")
-    train.add_argument("--hidden", type=_widths, help="hidden widths of G and D, e.g. 256 (the target's number of "
-                                                      "layers, each 256 wide) or 256,256 (default: "
-                                                      f"{_per_target('g_hidden', lambda w: ','.join(map(str, w)))})")
+    train.add_argument("--hidden", type=_widths, help="hidden widths of G and D, e.g. 256 (each network's usual "
+                                                      "number of layers, each 256 wide) or 256,256 (default: "
+                                                      f"{_hidden_defaults()})")
     train.add_argument("--lr-hold", type=_fraction, help="fraction of the run held at the initial learning rates "
                                                         f"before the linear decay (default: {_per_target('lr_hold')})")
     train.add_argument("--lr-final", type=_fraction, help="the decay's end, as a fraction of the initial rates "
@@ -212,14 +222,19 @@ def _resumed_run(args):
             flag = "--" + option.replace("_", "-")
             raise UsageError(f"argument {flag}: {given!r} differs from the resumed run's {saved.get(option)!r}; "
                              f"leave it out when resuming")
-    if args.data is not None and os.path.abspath(args.data) != settings.get("data"):
-        raise UsageError(f"argument --data: the resumed run was trained on {settings.get('data', settings['dataset'])!r}; "
+    if args.data is not None and "data" not in settings:
+        raise UsageError(f"argument --data: the resumed run was trained on the built-in {settings['dataset']!r}; "
                          f"leave --data out when resuming")
-    if "data" in settings:
-        target = _load_points(settings["data"], settings["holdout"], settings["seed"])
+    if "data" in settings:  # the file it was saved with, or the same points under another name (--data)
+        path = settings["data"] if args.data is None else os.path.abspath(args.data)
+        if args.data is None and not os.path.exists(path):
+            raise UsageError(f"argument --resume: the run's data file {path!r} is gone; if it moved, give its new "
+                             f"place with --data")
+        target = _load_points(path, settings["holdout"], settings["seed"])
         if _fingerprint(target) != settings["fingerprint"]:
-            raise UsageError(f"argument --resume: the run's data file {settings['data']!r} has changed since the "
-                             f"checkpoint was saved; train a new run on it instead")
+            raise UsageError(f"argument --{'resume' if args.data is None else 'data'}: the points in {path!r} are not "
+                             f"those the run was trained on (the file changed, or is another); train a new run on it")
+        settings["data"] = path
     else:
         target = presets.target(settings["dataset"])
     if args.iterations is not None:
@@ -243,10 +258,11 @@ def _stretch_schedule(gan, settings, total):
         return
     was = linear_decay(gan.iteration - 1, old, gan.lr_final, gan.lr_hold)
     now = linear_decay(gan.iteration, total, gan.lr_final, gan.lr_hold)
-    print(f"minigan: the run goes on to {total} iterations instead of {old}, and its learning-rate schedule is "
-          f"stretched to match: the rates were {100 * was:.1f}% of their initial values at iteration "
-          f"{gan.iteration}, and resume at {100 * now:.1f}%, held until {gan.lr_hold:.0%} of {total} iterations, "
-          f"then decaying to {100 * gan.lr_final:g}% at iteration {total}")
+    settings["schedule_note"] = (  # printed once the run is under way (train pops it)
+        f"minigan: the run goes on to {total} iterations instead of {old}, and its learning-rate schedule is "
+        f"stretched to match: the rates were {100 * was:.1f}% of their initial values at iteration "
+        f"{gan.iteration}, and resume at {100 * now:.1f}%, held until {gan.lr_hold:.0%} of {total} iterations, "
+        f"then decaying to {100 * gan.lr_final:g}% at iteration {total}")
 
 
 def _prepare_out(path, resuming=None):
@@ -310,9 +326,11 @@ def _frames(args, gan, target, real, remaining):
 
         try:
             live = LiveView()
-        except NoDisplayError as exc:
-            print(f"minigan: --live: {exc}; training goes on without the window", file=sys.stderr)
-    every = max(1, remaining // (args.frames - 1))
+        except NoDisplayError:
+            print("minigan: --live: no window can be opened here (no display, or no GUI toolkit for matplotlib); "
+                  "training goes on without it" + (", and --animate still writes training.gif" if args.animate else ""),
+                  file=sys.stderr)
+    every = max(1, -(-remaining // (args.frames - 1)))  # ceil: the start, then at most frames - 1 more
     return outputs.Frames(target, real, every, live), every
 
 
@@ -321,6 +339,10 @@ def train(args):
         chosen = backend.use(args.backend)
     except backend.BackendUnavailable as exc:
         raise UsageError(f"argument --backend: {exc}") from None
+    try:
+        step = "plain" if args.plain_step or not use_fast_step() else "fast"
+    except ValueError as exc:  # MINIGAN_STEP set to something else
+        raise UsageError(str(exc)) from None
     gan, target, settings = _resumed_run(args) if args.resume else _new_run(args)
     out = args.out or (os.path.dirname(os.path.abspath(args.resume)) if args.resume
                        else os.path.join("runs", settings["dataset"]))
@@ -342,7 +364,9 @@ def train(args):
     earlier = None if args.resume else outputs.earlier_run(out)
     ckpt_path = os.path.join(out, "checkpoint.npz")
     print(f"minigan: {gan!r}")
-    print(f"minigan: {target!r}, backend {backend.describe()} ({chosen}), writing to {out}")
+    print(f"minigan: {target!r}, backend {backend.describe()} ({chosen}), {step} step, writing to {out}")
+    if settings.get("schedule_note"):
+        print(settings.pop("schedule_note"))
     if earlier is not None:
         print(f"minigan: {out} holds an earlier run ({'a checkpoint' if earlier < 0 else f'iteration {earlier}'}); "
               f"this run replaces its files")
@@ -389,7 +413,7 @@ def train(args):
     checkpoint.save(ckpt_path, gan, settings)
     if received:
         print(f"minigan: stopped by signal {received['signal']} at iteration {gan.iteration}; checkpoint saved. "
-              f"Resume with: python -m minigan train --resume {ckpt_path}", file=sys.stderr)
+              f"Resume with: {sys.executable} -m minigan train --resume {ckpt_path}", file=sys.stderr)
         return 128 + received["signal"]
     samples, result = outputs.evaluate(gan, target, real)
     if frames is not None and frames.images and gan.iteration % frame_every:

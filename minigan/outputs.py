@@ -70,7 +70,10 @@ def summary(result):
         jsd = f", histogram JSD {result['histogram_jsd']:.3f} nats" if "histogram_jsd" in result else ""
         lines.append(f"precision {result['precision']:.3f}, recall {result['recall']:.3f}, "
                      f"density {result['density']:.3f}, coverage {result['coverage']:.3f}{jsd} "
-                     f"(against {result['real_points']:,} real points G never trained on)")
+                     f"({result['fake_points']:,} of G's samples against {result['real_points']:,} real points G "
+                     f"never trained on: as many of each, since k-nearest-neighbour radii depend on a set's size)")
+    elif "jsd_nats" not in result and "modes_covered" not in result:
+        lines.append("no metrics: no real points were held out to judge G on (--holdout 0)")
     return lines
 
 

@@ -106,10 +106,16 @@ def build(settings, dataset=None):
 
 
 def make(dataset="ring", objective="non-saturating", seed=0, **changes):
-    """``(gan, target, settings)``: the GAN ``minigan train --dataset DATASET`` trains, untrained.
+    """``(gan, target, settings)``: the GAN ``minigan train`` trains, untrained: for a built-in
+    target by name (``--dataset``), or for a user's points given as a ``points.Points`` (``--data``:
+    ``make(minigan.points.Points.load("heart.png"))``).
 
     Train it as the command line does:  ``gan.fit(target, settings["iterations"], settings["batch_size"])``.
     """
+    if hasattr(dataset, "train") and hasattr(dataset, "sample"):  # a user's points
+        settings = for_points(dataset, objective, seed, **changes)
+        gan, dataset = build(settings, dataset)
+        return gan, dataset, settings
     settings = settings_for(dataset, objective, seed, **changes)
     gan, dataset = build(settings)
     return gan, dataset, settings

@@ -250,14 +250,16 @@ def test_no_plots_draws_no_figure(tmp_path, csv, monkeypatch):
     assert drawn == [] and not [f for f in os.listdir(tmp_path / "run") if f.endswith(".png")]
 
 
-def test_animate_writes_a_gif_of_frames_frames(tmp_path, csv):
-    # 4 iterations in 3 frames: every 4 // (3 - 1) = 2 iterations, at iterations 0, 2 and 4.
+@pytest.mark.parametrize("iterations, frames", [("4", 3), ("10", 4)])
+def test_animate_writes_a_gif_of_frames_frames(tmp_path, csv, iterations, frames):
+    # 4 iterations in 3 frames: every ceil(4 / 2) = 2 iterations, at iterations 0, 2 and 4; 10 in 4:
+    # every ceil(10 / 3) = 4, at 0, 4, 8 and the end, 10 (every 3 would have made 0, 3, 6, 9, 10: one too many).
     pytest.importorskip("matplotlib")
     from PIL import Image
 
-    train(tmp_path / "run", "--data", csv[0], *TINY, "--iterations", "4", "--animate", "--frames", "3")
+    train(tmp_path / "run", "--data", csv[0], *TINY, "--iterations", iterations, "--animate", "--frames", str(frames))
     with Image.open(tmp_path / "run" / "training.gif") as gif:
-        assert gif.n_frames == 3
+        assert gif.n_frames == frames
 
 
 def test_plain_step_trains_with_the_plain_iteration(tmp_path, csv, monkeypatch):

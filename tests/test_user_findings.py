@@ -127,9 +127,71 @@ def test_help_gives_the_defaults_per_target(capsys):
         main(["train", "--help"])
     text = " ".join(capsys.readouterr().out.split())
     assert "gaussian 2000, ring 8000, grid 11000" in text
-    assert "ring 128,128,128, grid 160,160,160" in text
+    assert "gaussian G 16, D 64,64; ring 128,128,128; grid 160,160,160" in text
     assert "(default: gaussian no, ring yes" in text
 
 
 def test_plots_is_an_attribute_of_the_package():
     assert callable(minigan.plots.samples_figure) and callable(minigan.plots.history_figure)
+
+
+# -- the second trial (a fresh clone, README only) --------------------------------------------
+
+def small_csv(tmp_path, name="c.csv"):
+    t = np.linspace(0, 2 * np.pi, 60, endpoint=False)
+    path = tmp_path / name
+    np.savetxt(path, np.stack([np.cos(t), np.sin(t)], axis=1), delimiter=",")
+    return path
+
+
+def test_a_run_on_a_moved_data_file_resumes_with_data_naming_its_new_place(tmp_path, capsys):
+    path = small_csv(tmp_path)
+    out = tmp_path / "run"
+    assert main(["train", "--data", str(path), "--iterations", "4", *TINY, "--out", str(out)]) == 0
+    moved = path.rename(tmp_path / "moved.csv")
+    capsys.readouterr()
+    resume = ["train", "--resume", str(out / "checkpoint.npz"), "--iterations", "6", *TINY]
+    assert main(resume) == 2
+    assert "is gone; if it moved, give its new place with --data" in capsys.readouterr().err
+    assert main([*resume, "--data", str(moved)]) == 0
+    assert checkpoint.load(out / "checkpoint.npz")[1]["data"] == str(moved)
+    other = small_csv(tmp_path, "other.csv")
+    other.write_text(other.read_text().replace("1.0", "2.0", 1))
+    assert main(["train", "--resume", str(out / "checkpoint.npz"), "--iterations", "8", "--data", str(other),
+                 *TINY]) == 2
+    assert "are not those the run was trained on" in capsys.readouterr().err
+
+
+def test_a_bad_minigan_step_is_one_line_before_anything_is_written(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("MINIGAN_STEP", "bogus")
+    assert main(["train", "--iterations", "2", *TINY, "--out", str(tmp_path / "x")]) == 2
+    err = capsys.readouterr().err
+    assert err == ("minigan: error: environment variable MINIGAN_STEP must be one of ('fast', 'plain'), "
+                   "got 'bogus'\n")
+    assert not (tmp_path / "x").exists()
+
+
+@pytest.mark.parametrize("kind, extra", [("fast", []), ("plain", ["--plain-step"])])
+def test_the_run_says_which_step_trains(tmp_path, capsys, monkeypatch, kind, extra):
+    monkeypatch.delenv("MINIGAN_STEP", raising=False)
+    assert main(["train", "--iterations", "2", *TINY, *extra, "--out", str(tmp_path / "x")]) == 0
+    assert f", {kind} step, writing to" in capsys.readouterr().out
+
+
+def test_a_refused_resume_prints_no_schedule_it_will_not_follow(tmp_path, capsys):
+    first, second = a_run(tmp_path, "r1"), a_run(tmp_path, "r2")
+    capsys.readouterr()
+    assert main(["train", "--resume", str(first / "checkpoint.npz"), "--iterations", "60", "--out", str(second),
+                 *TINY]) == 2
+    said = capsys.readouterr()
+    assert "holds another run" in said.err and "stretched" not in said.out
+
+
+def test_a_users_points_from_python_as_the_command_line_builds_them(tmp_path):
+    points = minigan.points.Points.load(small_csv(tmp_path), seed=2)  # the CLI splits with the run's seed
+    gan, target, settings = presets.make(points, seed=2)
+    by_cli, _, cli_settings = cli._new_run(cli.build_parser().parse_args(
+        ["train", "--data", str(tmp_path / "c.csv"), "--seed", "2"]))
+    assert target is points and gan.config() == by_cli.config()
+    assert {k: settings[k] for k in presets.SETTINGS} == {k: cli_settings[k] for k in presets.SETTINGS}
+    assert minigan.shapes.Moons().dim == 2  # both submodules come with `import minigan`
