@@ -192,7 +192,8 @@ class GAN:
 
         Records stay on the device and are copied to the host every ``log_every`` iterations
         (a GPU sync each time), when ``callback(gan, rows)`` is called with the new rows.
-        ``request_stop()`` ends the run after the current iteration.
+        ``request_stop()`` ends the run after the current iteration (asked for before ``fit``
+        starts, it ends it before the first; either way the next ``fit`` runs as usual).
 
         A fit that would run an iteration at a learning rate of 0 (``lr_final=0`` and a schedule
         that has ended) is refused before it starts: it would change nothing. A non-finite loss
@@ -222,7 +223,6 @@ class GAN:
         records = xp.empty((iterations, len(HISTORY_COLUMNS)), dtype=numpy.float64)  # on the device
         first, done, logged = self.iteration + 1, 0, 0
         good = self._snapshot()  # the state after the last iteration known to be finite
-        self._stop_requested = False
         try:
             while done < iterations and not self._stop_requested:
                 self.set_learning_rates()
@@ -235,8 +235,10 @@ class GAN:
                     good = self._snapshot()
         except TrainingDiverged as diverged:
             self._go_back(good, diverged, train_iteration)
-            _refuse_non_finite(dataset, diverged)
+            _refuse_non_finite(dataset, diverged, self.G.dtype)
             raise
+        finally:  # a stop asked for before or during this fit ends it, and only it
+            self._stop_requested = False
         return {name: column[len(column) - done:] for name, column in self.history.items()}
 
     def _as_target(self, dataset):
@@ -432,11 +434,12 @@ def _describe(dataset):
     return repr(dataset)
 
 
-def _refuse_non_finite(dataset, diverged):
-    """If ``dataset`` itself gives NaN or infinity, raise a ValueError saying so (from ``diverged``)."""
+def _refuse_non_finite(dataset, diverged, dtype):
+    """If ``dataset`` itself gives NaN or infinity (in the dtype training draws it in: a float32
+    GAN sees 1e39 as infinity), raise a ValueError saying so (from ``diverged``)."""
     if diverged.column != "loss_D":  # bad data shows first in D's loss, on the real batch
         return
-    probe = to_numpy(dataset.sample(4096, backend.default_rng(0), dtype=numpy.float64))  # (4096, dim)
+    probe = to_numpy(dataset.sample(4096, backend.default_rng(0), dtype=dtype))  # (4096, dim)
     bad = ~numpy.isfinite(probe)
     if bad.any():
         raise ValueError(f"the dataset {_describe(dataset)} gives non-finite points (NaN or infinity): "
