@@ -149,8 +149,9 @@ def test_memory_stays_flat_over_many_steps():
     assert history <= grown < history + 32 * 1024, grown
 
 
+@pytest.mark.parametrize("dtype", [np.float32, np.float64], ids=["float32", "float64"])
 @pytest.mark.parametrize("target", ["swiss_roll", "moons", "spiral", "points"])
-def test_fast_step_is_bit_identical_on_targets_without_modes(target):
+def test_fast_step_is_bit_identical_on_targets_without_modes(target, dtype):
     """The shapes and a user's points (issue 18) train the same on both paths, standardised as
     minigan train does."""
     from minigan import presets
@@ -162,8 +163,8 @@ def test_fast_step_is_bit_identical_on_targets_without_modes(target):
         dataset = presets.target(target)
 
     def build(fast):
-        G = MLP((2, 16, 16, 2), "relu", rng=1)
-        D = MLP((2, 16, 16, 1), "leaky_relu", rng=2)
+        G = MLP((2, 16, 16, 2), "relu", rng=1, dtype=dtype)
+        D = MLP((2, 16, 16, 1), "leaky_relu", rng=2, dtype=dtype)
         return GAN(G, D, lr_g=2e-3, lr_d=2e-3, lr_decay_steps=20, seed=5, fast=fast, d_steps=2,
                    standardize=presets.standardize_for(dataset))
     plain, fast = build(False), build(True)

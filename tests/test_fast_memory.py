@@ -243,3 +243,34 @@ def test_scratch_arrays_outlive_a_fit_and_follow_a_new_batch_size():
     assert all(gan._fast_memory[k] is a for k, a in kept.items())
     gan.fit(data.ring(), 2, batch_size=12)
     assert gan._fast_memory["G.a1"].shape == (12, 16) and gan._fast_memory["G.a1"] is not kept["G.a1"]
+
+
+def test_a_mixtures_sampler_copies_its_modes_once_and_never_calls_sample():
+    """fast.sampler draws a mixture's points itself, from modes copied to the device once (S3):
+    the mixture's own sample, which copies them at every call, is not used, yet the points are its."""
+    from minigan.fast import sampler
+
+    ring = data.ring()
+    calls = []
+    ring.sample = lambda *a, **kw: calls.append(a) or data.GaussianMixture.sample(ring, *a, **kw)
+    draw = sampler(ring, np.float32)
+    got = draw(50, np.random.default_rng(3))
+    assert calls == []
+    np.testing.assert_array_equal(got, data.GaussianMixture.sample(ring, 50, np.random.default_rng(3)))
+
+
+def test_fast_step_defaults_are_one_d_step_and_the_non_saturating_loss():
+    gan = small_gan()
+    step = FastStep(gan.G, gan.D, gan.opt_g, gan.opt_d, data.ring(), 8)
+    assert (step.k, step.objective) == (1, "non-saturating")
+    step.train_iteration(np.random.default_rng(0))
+    assert (gan.opt_d.t, gan.opt_g.t) == (1, 1)
+
+
+def test_a_leaky_relu_of_slope_zero_trains_on_the_fast_step():
+    """Slope 0 is a ReLU: max(a, 0 a) = where(a > 0, a, 0) holds, so the fast step takes it."""
+    gan = small_gan()
+    for act in gan.D.activations[:-1]:
+        act.slope = 0.0
+    gan.fit(data.ring(), 2, batch_size=8)
+    assert gan.iteration == 2
