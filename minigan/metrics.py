@@ -71,9 +71,12 @@ def mode_metrics(samples, dataset, n_sigmas=3.0):
 def jsd_1d(samples, dataset, bins=200, n_sigmas=6.0):
     """Jensen-Shannon divergence (nats) between a histogram of 1-D samples and the target density.
 
-    Both are discretised on the same ``bins`` over a range covering the target (+-n_sigmas
-    around its modes) and the samples:  JSD = 1/2 KL(p || m) + 1/2 KL(q || m), m = (p + q) / 2,
-    which lies in [0, log 2]. A histogram estimate: biased upward by sampling noise for small n.
+    Both are discretised on the same ``bins`` over the target's range (+-n_sigmas around its
+    modes), plus one cell for the samples beyond it, where the target has (almost) no mass:
+    JSD = 1/2 KL(p || m) + 1/2 KL(q || m), m = (p + q) / 2, which lies in [0, log 2]. The range is
+    the target's, not the samples', so one stray sample far out moves the value by its share
+    alone (a range stretched to reach it would leave the target in one or two wide bins).
+    A histogram estimate: biased upward by sampling noise for small n.
     """
     bins = checks.whole("bins", bins)
     n_sigmas = checks.positive("n_sigmas", n_sigmas)
@@ -81,14 +84,15 @@ def jsd_1d(samples, dataset, bins=200, n_sigmas=6.0):
         raise ValueError(f"dataset must be a 1-D target, got {dataset!r}")
     samples = _host_samples(samples, 1)[:, 0]
     samples = samples[numpy.isfinite(samples)]
-    lo = min(dataset.modes.min() - n_sigmas * dataset.sigma, samples.min(initial=math.inf))
-    hi = max(dataset.modes.max() + n_sigmas * dataset.sigma, samples.max(initial=-math.inf))
+    lo = dataset.modes.min() - n_sigmas * dataset.sigma
+    hi = dataset.modes.max() + n_sigmas * dataset.sigma
     edges = numpy.linspace(lo, hi, bins + 1)
-    q = numpy.histogram(samples, edges)[0].astype(numpy.float64)
+    inside = numpy.histogram(samples, edges)[0]  # (bins,): the last bin is closed, [edge, hi]
+    q = numpy.append(inside, len(samples) - inside.sum()).astype(numpy.float64)  # (bins + 1,)
     q /= max(q.sum(), 1)
     centres = (edges[:-1] + edges[1:]) / 2
     p = dataset.density(centres[:, None]) * numpy.diff(edges)
-    p /= p.sum()
+    p = numpy.append(p / p.sum(), 0.0)  # the target's mass beyond +-n_sigmas is taken as 0
     m = (p + q) / 2
 
     def kl(a, b):
@@ -173,6 +177,7 @@ def _squared_distances(a, b):
     for d in range(a.shape[1]):
         diff = a[:, d, None] - b[None, :, d]  # (n, m)
         sq += numpy.square(diff, out=diff)  # squared in place: one (n, m) temporary, not two
+        del diff  # freed before the next coordinate's differences are made
     return sq
 
 
@@ -214,7 +219,9 @@ def _balls(real, fake, real_radius_sq, fake_radius_sq, chunk):
     for start in range(0, len(fake), rows):
         block = slice(start, start + rows)
         sq = _squared_distances(clean[block], real)  # (rows, N)
-        sq[~finite[block]] = math.inf  # a non-finite fake point is in no ball: never precise
+        # A non-finite fake point is in no ball, not even one whose radius overflowed to inf:
+        # NaN <= r is False for every r, where inf <= inf would be True.
+        sq[~finite[block]] = math.nan
         inside = sq <= real_radius_sq[None, :]  # (rows, N): fake j in B(real i)
         balls_holding[block] = inside.sum(axis=1)
         ball_hit |= inside.any(axis=0)
