@@ -140,7 +140,7 @@ def _dim_of(*arrays):
 def _thin(points, at_most=_REAL_POINTS_SHOWN):
     """Every k-th point, so that at most ``at_most`` remain; and a label saying which were kept."""
     stride = max(1, -(-len(points) // at_most))
-    label = "real points" if stride == 1 else f"real points (every {stride}th of {len(points):,})"
+    label = "real points" if stride == 1 else f"real points (1 in {stride} of {len(points):,})"
     return points[::stride], label
 
 
@@ -194,14 +194,14 @@ def _draw_data_1d(ax, data, lo, hi, bins=80):
     if data.density is not None:
         grid = numpy.linspace(lo[0], hi[0], 400)
         ax.plot(grid, data.density(grid[:, None]), "k:", lw=1.5, label="p_data")
+    elif data.modes is not None:  # modes are the exact P_data: real points are not drawn (as in 2-D)
+        for mode in data.modes[:, 0]:
+            ax.axvline(mode, color="k", ls=":", lw=1)
     elif data.real is not None:
         real = _inside(data.real, lo, hi)[:, 0]
         if len(real):
             ax.hist(real, bins=bins, range=(lo[0], hi[0]), density=True, histtype="step", color="k",
                     label="p_data (real points)")
-    elif data.modes is not None:
-        for mode in data.modes[:, 0]:
-            ax.axvline(mode, color="k", ls=":", lw=1)
 
 
 def _hist_1d(ax, samples, lo, hi, bins=80, **style):
