@@ -213,6 +213,9 @@ def _draw_data_on_side(side, data, lo, hi, bins=80):
     if data.density is not None:
         grid = numpy.linspace(lo[0], hi[0], 400)
         side.plot(data.density(grid[:, None]), grid, "k:", lw=1.5, label="p_data")
+    elif data.modes is not None:  # modes are the exact P_data: real points are not drawn (as in plots)
+        for mode in data.modes[:, 0]:
+            side.axhline(mode, color="k", ls=":", lw=1)
     elif data.real is not None:
         real = _inside(data.real, lo, hi)[:, 0]
         if len(real):

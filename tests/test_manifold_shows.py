@@ -153,3 +153,21 @@ def test_more_noise_draws_one_curve_per_z_2_in_blues_darker_as_z_2_grows(noise_d
         "" if noise_dim == 2 else "\nslice of the 3-D noise: z_1 varied, z_2 per curve, z_3 = 0")
     assert legend_texts(the_map) is None  # one curve per z_2: the colours and the label say which
     assert not side.patches and legend_texts(side) == ["p_data"]  # no p_G: this is a slice of the noise
+
+
+class ModesOnly:
+    """A 1-D target that knows its modes and sigma but offers no density."""
+
+    modes = numpy.array([[-2.0], [2.0]])
+    sigma = 0.5
+    dim = 1
+    name = "modes only"
+
+
+def test_a_target_with_modes_is_drawn_by_its_modes_beside_the_map_not_by_real_points():
+    # As in plots: when a target has modes they are the exact P_data, and real= is not drawn.
+    # The side panel once drew a histogram of the real points for such a target.
+    real = numpy.array([[-2.1], [1.9], [2.0]])
+    side = manifold.manifold_figure(saturating, 1, real=real, target=ModesOnly()).axes[1]
+    assert [line.get_ydata()[0] for line in side.lines] == [-2.0, 2.0]
+    assert [patch.get_label() for patch in side.patches] == ["p_G (from the map)"]  # no real points' outline
