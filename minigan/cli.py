@@ -215,6 +215,9 @@ def _resumed_run(args):
                                     _hidden(args.hidden, settings["d_hidden"]) != settings["d_hidden"]):
         raise UsageError(f"argument --hidden: {args.hidden!r} differs from the resumed run's G {settings['g_hidden']} "
                          f"and D {settings['d_hidden']}; leave it out when resuming")
+    if args.holdout is not None and "data" not in settings:
+        raise UsageError(f"argument --holdout: the resumed run trains on the built-in {settings['dataset']!r}, judged "
+                         f"on fresh points; leave --holdout out when resuming")
     for option in ("dataset", "objective", "d_steps", "lr_g", "lr_d", "lr_hold", "lr_final", "seed", "standardize",
                    "holdout"):
         given = getattr(args, option)
@@ -253,9 +256,10 @@ def _stretch_schedule(gan, settings, total):
     """The one rule for a resume to a new length: the decay is stretched to end at the new total.
     Said when it applies, with where the rates were and where they start again."""
     old = settings["iterations"]
-    settings["iterations"] = gan.lr_decay_steps = total
-    if gan.lr_decay_steps is None:
+    settings["iterations"] = total
+    if gan.lr_decay_steps is None:  # trained at constant rates (a GAN built in Python): nothing to stretch
         return
+    gan.lr_decay_steps = total
     was = linear_decay(gan.iteration - 1, old, gan.lr_final, gan.lr_hold)
     now = linear_decay(gan.iteration, total, gan.lr_final, gan.lr_hold)
     settings["schedule_note"] = (  # printed once the run is under way (train pops it)
