@@ -83,3 +83,17 @@ def test_seed_s_starts_g_from_stream_2s_plus_1_and_d_from_2s_plus_2(seed):
     gan, _, _ = presets.make("gaussian", seed=seed)
     assert same(gan.G.params, MLP((1, 16, 1), "tanh", rng=2 * seed + 1).params)
     assert same(gan.D.params, MLP((1, 64, 64, 1), "leaky_relu", rng=2 * seed + 2).params)
+
+
+def test_make_passes_changes_on_for_a_users_points():
+    gan, target, settings = presets.make(points(40, "cloud"), iterations=123, lr_g=1e-3)
+    assert settings["iterations"] == 123 and gan.lr_g == 1e-3
+    assert settings["batch_size"] == 32  # min(512, N) of the 32 trained on: the rule for points
+
+
+def test_make_names_a_target_object_given_for_a_name():
+    # A target object is not a user's points (it has no train split): it is refused as a dataset name.
+    with pytest.raises(ValueError) as refused:
+        presets.make(data.ring())
+    assert str(refused.value) == ("dataset must be one of ['gaussian', 'grid', 'moons', 'ring', 'spiral', "
+                                  "'swiss_roll'], got ring(8 modes in 2-D, sigma=0.01)")
