@@ -245,6 +245,19 @@ def test_scratch_arrays_outlive_a_fit_and_follow_a_new_batch_size():
     assert gan._fast_memory["G.a1"].shape == (12, 16) and gan._fast_memory["G.a1"] is not kept["G.a1"]
 
 
+def test_adams_intermediates_are_kept_with_the_rest():
+    """Adam's rule needs two arrays the size of a network's parameters (its intermediates and
+    m_hat): kept in the same memory, so they too outlive a fit rather than being made anew."""
+    gan = small_gan()
+    gan.fit(data.ring(), 2, batch_size=8)
+    sizes = sorted(a.size for a in gan._fast_memory.values() if a.ndim == 1)
+    n_G, n_D = (sum(p.size for p in net.params.values()) for net in (gan.G, gan.D))
+    assert sizes == sorted([n_G, n_G, n_D, n_D])
+    kept = dict(gan._fast_memory)
+    gan.fit(data.ring(), 2, batch_size=8)
+    assert all(gan._fast_memory[k] is a for k, a in kept.items())
+
+
 def test_a_mixtures_sampler_copies_its_modes_once_and_never_calls_sample():
     """fast.sampler draws a mixture's points itself, from modes copied to the device once (S3):
     the mixture's own sample, which copies them at every call, is not used, yet the points are its."""
