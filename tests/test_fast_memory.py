@@ -245,14 +245,19 @@ def test_scratch_arrays_outlive_a_fit_and_follow_a_new_batch_size():
     assert gan._fast_memory["G.a1"].shape == (12, 16) and gan._fast_memory["G.a1"] is not kept["G.a1"]
 
 
-def test_adams_intermediates_are_kept_with_the_rest():
+def test_adams_intermediates_and_every_pass_are_kept_with_the_rest():
     """Adam's rule needs two arrays the size of a network's parameters (its intermediates and
-    m_hat): kept in the same memory, so they too outlive a fit rather than being made anew."""
+    m_hat), and each of the three passes its own arrays: all kept in the same memory, so they
+    too outlive a fit rather than being made anew."""
     gan = small_gan()
     gan.fit(data.ring(), 2, batch_size=8)
     sizes = sorted(a.size for a in gan._fast_memory.values() if a.ndim == 1)
     n_G, n_D = (sum(p.size for p in net.params.values()) for net in (gan.G, gan.D))
     assert sizes == sorted([n_G, n_G, n_D, n_D])
+    # and the three passes' outputs: G's on B rows, D's on 2B rows (D's step, [x_real; x_fake])
+    # and on B rows (G's step, D on x_fake alone)
+    shapes = [a.shape for a in gan._fast_memory.values()]
+    assert (8, 2) in shapes and (16, 1) in shapes and (8, 1) in shapes
     kept = dict(gan._fast_memory)
     gan.fit(data.ring(), 2, batch_size=8)
     assert all(gan._fast_memory[k] is a for k, a in kept.items())
@@ -287,3 +292,18 @@ def test_a_leaky_relu_of_slope_zero_trains_on_the_fast_step():
         act.slope = 0.0
     gan.fit(data.ring(), 2, batch_size=8)
     assert gan.iteration == 2
+
+
+def test_the_scratch_memory_by_name():
+    """What a fit leaves in ``gan._fast_memory``, by the names fast.py gives its arrays (a reader
+    stepping through FastPass finds ``G.a1`` there): for each pass (G; D on [x_real; x_fake];
+    D on x_fake) a_i for every layer, h_i where the activation is not the identity, da_i, and
+    dh_i for the inputs of every layer (dh0 included); Adam's two per network; the joined batch
+    and D's logits. Nothing else: a name made twice, or an array no step uses, would show here."""
+    gan = small_gan()
+    gan.fit(data.ring(), 1, batch_size=8)
+    passes = {f"{net}.{kind}{i}" for net in ("G", "D_both", "D_fake")
+              for kind, layers in (("a", (1, 2, 3)), ("h", (1, 2)), ("da", (1, 2, 3)), ("dh", (0, 1, 2)))
+              for i in layers}
+    adam = {f"adam_{net}.{part}" for net in "GD" for part in ("tmp", "m_hat")}
+    assert set(gan._fast_memory) == passes | adam | {"both", "d_logits"}
