@@ -5,7 +5,6 @@ and how its window is set up. Each test is a worked example whose values are wri
 or computed with plain NumPy, read back through matplotlib's artists, with stand-in targets and a
 discriminator whose values are known exactly (D(x) = sigmoid of a linear function).
 """
-import math
 import re
 
 import numpy
@@ -20,20 +19,7 @@ from matplotlib.colors import to_rgba  # noqa: E402
 from matplotlib.patches import Polygon  # noqa: E402
 
 from minigan import animation  # noqa: E402
-
-
-class Modes:
-    """Equal-weight Gaussians of one sigma at ``modes``, with their density, like data.gaussian()."""
-
-    def __init__(self, modes, sigma):
-        self.modes = numpy.asarray(modes, dtype=numpy.float64)
-        self.sigma = sigma
-        self.dim = self.modes.shape[1]
-        self.name = "modes"
-
-    def density(self, x):
-        sq = ((x[:, None, :] - self.modes[None]) ** 2).sum(axis=2)
-        return numpy.exp(-sq / (2 * self.sigma**2)).mean(axis=1) / (2 * math.pi * self.sigma**2) ** (self.dim / 2)
+from stand_ins import Mixture  # noqa: E402
 
 
 class Shape:
@@ -46,13 +32,13 @@ class Shape:
 
 # modes (0, 0) and (3, 1), sigma 0.5: [-1.5, 4.5] x [-1.5, 2.5] plus 25% of the span (6, 4) on each
 # side: the window is [-3, 6] x [-2.5, 3.5], 9 wide and 6 high
-TWO_2D = Modes([[0.0, 0.0], [3.0, 1.0]], 0.5)
+TWO_2D = Mixture([[0.0, 0.0], [3.0, 1.0]], 0.5)
 LO_2D, HI_2D = (-3.0, -2.5), (6.0, 3.5)
 # a 2-D figure is 4 inches high and as wide as the window's aspect 9 / 6 asks, plus 0.6 + 1 (colour bar)
 SIZE_2D = (4 * 1.5 + 1.6, 4.0)
 
 # one mode at 0, sigma 1: [-3, 3] plus 25% of 6 on each side: [-4.5, 4.5]
-ONE_1D = Modes([[0.0]], 1.0)
+ONE_1D = Mixture([[0.0]], 1.0)
 
 
 def sigmoid(t):
