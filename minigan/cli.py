@@ -320,7 +320,7 @@ class Progress:
             self.stream.write("\n")
 
 
-def _frames(args, gan, target, real, remaining):
+def _frames(args, target, real, remaining):
     """The recorder of --animate / --live frames (None without either), and how often it records."""
     if not (args.animate or args.live):
         return None, None
@@ -335,7 +335,7 @@ def _frames(args, gan, target, real, remaining):
                   "training goes on without it" + (", and --animate still writes training.gif" if args.animate else ""),
                   file=sys.stderr)
     every = max(1, -(-remaining // (args.frames - 1)))  # ceil: the start, then at most frames - 1 more
-    return outputs.Frames(target, real, every, live), every
+    return outputs.Frames(target, real, live), every
 
 
 def train(args):
@@ -376,7 +376,7 @@ def train(args):
               f"this run replaces its files")
 
     real = outputs.real_points(target, settings["seed"])
-    frames, frame_every = _frames(args, gan, target, real, remaining)
+    frames, frame_every = _frames(args, target, real, remaining)
     progress = Progress(settings["iterations"], gan.iteration)
     last_saved = {"iteration": gan.iteration}
 

@@ -158,12 +158,13 @@ def earlier_run(out):
 
 class Frames:
     """The frames of ``--animate`` and ``--live``: G's samples over D's surface and the data, one
-    per ``every`` iterations, on a window that stays put; each shown live if a view is given."""
+    each time the caller (``fit``'s callback) asks, on a window that stays put; each shown live if
+    a view is given."""
 
-    def __init__(self, target, real, every, live=None):
+    def __init__(self, target, real, live=None):
         from .animation import Frames2D
 
-        self.target, self.every, self.live = target, every, live
+        self.target, self.live = target, live
         self.real = None if hasattr(target, "modes") else real
         self.frames_2d = Frames2D(target, self.real) if target.dim == 2 else None  # one figure, redrawn
         self.images = []

@@ -261,7 +261,7 @@ def two_frames(target, real, draw, window=None):
     """The frames of an animation at iterations 1 and 2 of a tiny GAN, and beside each the frame
     ``draw(samples, discriminate, iteration)`` draws by hand from the GAN as it then was."""
     gan = tiny_gan(target, iterations=0)
-    frames = outputs.Frames(target, real, every=1, live=window)
+    frames = outputs.Frames(target, real, live=window)
     expected = []
     for _ in range(2):
         gan.fit(target, iterations=1, batch_size=8)
